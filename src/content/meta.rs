@@ -1,0 +1,113 @@
+//! The typed front matter of pages, sections and timeline events.
+//! Unknown keys are refused (with a "did you mean" from `yaml`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Source;
+use crate::date::PartialDate;
+
+/// Front matter of a page.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    /// "The short version": shown at the top, used for meta descriptions and cards.
+    pub summary: Option<String>,
+    /// When it was published.
+    pub date: Option<PartialDate>,
+    pub updated: Option<PartialDate>,
+    #[serde(default)]
+    pub draft: bool,
+    /// Order within its section (lower first).
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The last part of the URL, instead of the file name.
+    pub slug: Option<String>,
+    /// A template to render this page with, instead of `page.html`.
+    pub template: Option<String>,
+    #[serde(default)]
+    pub key_figures: Vec<KeyFigure>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub updates: Vec<Update>,
+    #[serde(default)]
+    pub events: Vec<EventMeta>,
+}
+
+/// Front matter of a section's `_index.md`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SectionMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    /// A template to render this section with, instead of `section.html`
+    /// (`index.html` for the home page).
+    pub template: Option<String>,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// By `weight`, then title.
+    #[default]
+    Weight,
+    /// Newest first, then title.
+    Date,
+    /// Alphabetical.
+    Title,
+}
+
+/// One number in the key figures box.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigure {
+    pub value: String,
+    pub label: String,
+    /// The id of the source that supports the figure.
+    pub source: Option<String>,
+}
+
+/// One entry of a page's visible update log.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    pub date: PartialDate,
+    pub kind: UpdateKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateKind {
+    Update,
+    Correction,
+    Clarification,
+}
+
+/// A timeline event, as written in `content/timeline/*.md` or a page's `events:`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventMeta {
+    pub title: String,
+    pub date: PartialDate,
+    pub end: Option<PartialDate>,
+    pub category: Option<String>,
+    #[serde(default)]
+    pub actors: Vec<String>,
+    /// Ids of sources (the site's or the page's).
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Links to pages this event concerns (`@/path.md` or relative).
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// Stable id; derived from the date and title when absent.
+    pub id: Option<String>,
+    /// For events in a page's list: a short description (a file's body plays this part).
+    pub description: Option<String>,
+}

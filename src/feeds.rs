@@ -1,0 +1,122 @@
+//! `atom.xml` (an entry per dated page and per update-log item) and `sitemap.xml`.
+
+use std::fmt::Write;
+
+use crate::content::{Site, UpdateKind};
+use crate::date::PartialDate;
+use crate::render::{RenderedFile, has_timeline};
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// RFC 3339 time for a partial date: its first day, at midnight UTC.
+fn rfc3339(d: &PartialDate) -> String {
+    format!("{}T00:00:00Z", d.first_day())
+}
+
+struct Entry {
+    title: String,
+    id: String,
+    link: String,
+    updated: PartialDate,
+    summary: String,
+}
+
+/// The Atom feed: newest first.
+pub fn atom(site: &Site) -> RenderedFile {
+    let base = &site.config.base_url;
+    let mut entries = Vec::new();
+    for page in &site.pages {
+        let link = format!("{base}{}", page.url);
+        if let Some(date) = page.meta.updated.or(page.meta.date) {
+            entries.push(Entry {
+                title: page.meta.title.clone(),
+                id: link.clone(),
+                link: link.clone(),
+                updated: date,
+                summary: page.meta.summary.clone().unwrap_or_default(),
+            });
+        }
+        for (n, u) in page.meta.updates.iter().enumerate() {
+            let kind = match u.kind {
+                UpdateKind::Update => "Update",
+                UpdateKind::Correction => "Correction",
+                UpdateKind::Clarification => "Clarification",
+            };
+            entries.push(Entry {
+                title: format!("{kind}: {}", page.meta.title),
+                id: format!("{link}#update-{}", n + 1),
+                link: link.clone(),
+                updated: u.date,
+                summary: u.text.clone(),
+            });
+        }
+    }
+    // Newest first; a stable sort keeps the order of equal dates.
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    let feed_updated = entries.iter().map(|e| e.updated).max();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let _ = write!(xml, " xml:lang=\"{}\">\n", xml_escape(&site.config.language));
+    let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&site.config.title));
+    if !site.config.description.is_empty() {
+        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(&site.config.description));
+    }
+    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}/atom.xml\"/>", xml_escape(base));
+    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>", xml_escape(base));
+    let _ = writeln!(xml, "  <id>{}/</id>", xml_escape(base));
+    let updated = feed_updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| rfc3339(&d));
+    let _ = writeln!(xml, "  <updated>{updated}</updated>");
+    let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(&site.config.title));
+    for e in &entries {
+        let _ = writeln!(
+            xml,
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>",
+            xml_escape(&e.title),
+            xml_escape(&e.link),
+            xml_escape(&e.id),
+            rfc3339(&e.updated),
+            xml_escape(&e.summary)
+        );
+    }
+    xml.push_str("</feed>\n");
+    RenderedFile { path: "atom.xml".into(), bytes: xml.into_bytes() }
+}
+
+/// The sitemap: every section, page and the timeline, with `lastmod` where known.
+pub fn sitemap(site: &Site) -> RenderedFile {
+    let base = &site.config.base_url;
+    let mut urls: Vec<(String, Option<PartialDate>)> = Vec::new();
+    urls.extend(site.sections.iter().map(|s| (s.url.clone(), None)));
+    urls.extend(site.pages.iter().map(|p| {
+        let last = p.meta.updates.iter().map(|u| u.date).chain(p.meta.updated).chain(p.meta.date).max();
+        (p.url.clone(), last)
+    }));
+    if has_timeline(site) {
+        urls.push((format!("/{}/", crate::content::TIMELINE_DIR), None));
+    }
+    urls.sort();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (url, last) in urls {
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", xml_escape(&format!("{base}{url}")));
+        if let Some(d) = last {
+            // W3C datetime allows YYYY and YYYY-MM: the precision we know.
+            let _ = writeln!(xml, "    <lastmod>{}</lastmod>", d.iso());
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    RenderedFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() }
+}

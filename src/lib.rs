@@ -1,0 +1,213 @@
+//! dossier: a static site generator for explainer pages.
+//!
+//! The pipeline, stage by stage (each a module):
+//!
+//! 1. [`config`]: `site.yaml` -> [`config::Config`]
+//! 2. [`content`]: `content/` -> [`content::Site`] (pages, sections, assets, raw events)
+//! 3. [`markdown`]: each page's Markdown -> HTML, table of contents, summary
+//! 4. [`timeline`]: raw events -> checked, ordered [`timeline::Event`]s
+//! 5. [`render`]: Tera templates -> HTML files
+//! 6. [`feeds`]: `atom.xml` and `sitemap.xml`
+//! 7. [`output`]: the files -> the output folder, swapped in atomically
+//!
+//! Every stage reports all the problems it finds as [`error::Diagnostic`]s; the
+//! build stops before writing anything if there is one.
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod error;
+pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod timeline;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::Site;
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::markdown::{LinkMap, Rendered};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site's folder (holding `content/`).
+    pub root: PathBuf,
+    /// Where to write; `root/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+    /// Replaces `base_url` from `site.yaml` (e.g. for a preview server).
+    pub base_url: Option<String>,
+    /// `false` for `check`: do everything but write.
+    pub write: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            write: true,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub events: usize,
+    /// Files copied as they are (content assets and static files).
+    pub assets: usize,
+    pub elapsed: Duration,
+    /// The output folder, when something was written.
+    pub output: Option<PathBuf>,
+}
+
+impl std::fmt::Display for BuildReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} pages, {} sections, {} events, {} assets in {} ms",
+            self.pages,
+            self.sections,
+            self.events,
+            self.assets,
+            self.elapsed.as_millis()
+        )?;
+        match &self.output {
+            Some(out) => write!(f, " -> {}", out.display()),
+            None => write!(f, " (checked, nothing written)"),
+        }
+    }
+}
+
+/// Builds (or, with `write: false`, checks) the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let root = std::fs::canonicalize(&opts.root)
+        .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", opts.root.display())))?;
+    let output = match opts.write {
+        true => Some(output::check_dir(&root, opts.output.as_deref().unwrap_or(&root.join("public")))?),
+        false => None,
+    };
+    let mut config = Config::load(&root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let (site, mut problems) = content::load(&root, config, opts.drafts);
+    problems.extend(content::check_references(&site));
+    let links = link_map(&site);
+    let (pages_md, sections_md, timeline_md) = render_markdown(&site, &links, &mut problems);
+    let (events, event_problems) = timeline::build(&site, &links);
+    problems.extend(event_problems);
+    stop_if_any(problems)?;
+
+    let data = render::SiteData {
+        site: &site,
+        pages_md: &pages_md,
+        sections_md: &sections_md,
+        timeline_md: timeline_md.as_ref(),
+        events: &events,
+    };
+    let theme = render::Theme::load(&root, &site.config.theme, &data).map_err(|p| Error::Site(Diagnostics(p)))?;
+    let (files, problems) = render::render_all(&theme, &data);
+    stop_if_any(problems)?;
+
+    let mut tree = output::Tree { files, copies: Vec::new() };
+    tree.files.push(feeds::atom(&site));
+    tree.files.push(feeds::sitemap(&site));
+    if let Some(dir) = &theme.static_dir {
+        tree.copy_folder(dir);
+    }
+    let theme_copies = tree.copies.len();
+    tree.copy_folder(&root.join("static"));
+    tree.copies.extend(site.assets.iter().map(|a| output::Copy { source: a.source.clone(), dest: a.dest.clone() }));
+    stop_if_any(tree.check_clashes(theme_copies))?;
+
+    if let Some(out) = &output {
+        output::write(&tree, out)?;
+    }
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        events: events.len(),
+        assets: tree.copies.len(),
+        elapsed: started.elapsed(),
+        output,
+    })
+}
+
+fn stop_if_any(problems: Vec<Diagnostic>) -> Result<(), Error> {
+    Diagnostics(problems).into_result(())
+}
+
+/// Which URL each Markdown file became, for resolving links between them.
+fn link_map(site: &Site) -> LinkMap {
+    let mut links = LinkMap::default();
+    for p in &site.pages {
+        links.insert(p.rel.clone(), p.url.clone());
+    }
+    for s in site.sections.iter().chain(&site.timeline_section) {
+        if s.file.is_some() {
+            let rel = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
+            links.insert(rel, s.url.clone());
+        }
+    }
+    for e in site.events.iter().filter(|e| e.page.is_none()) {
+        links.insert(e.rel.clone(), format!("/{}/", content::TIMELINE_DIR));
+    }
+    links
+}
+
+/// Renders the Markdown of every page and section in parallel; a link to a
+/// missing page becomes a problem naming its file and line.
+fn render_markdown(
+    site: &Site,
+    links: &LinkMap,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<Rendered>, Vec<Rendered>, Option<Rendered>) {
+    let one = |body: &str, rel: &str, line: usize, file: &Path| {
+        let (rendered, broken) = markdown::render(body, rel, line, links);
+        let text = std::fs::read_to_string(site.root.join(file)).unwrap_or_default();
+        let found: Vec<Diagnostic> = broken
+            .into_iter()
+            .map(|b| {
+                Diagnostic::at(file, &text.replace("\r\n", "\n"), b.line, b.col, format!("link to `{}`, which does not exist", b.target))
+                    .with_hint("link to a .md file under content/, relative to this file or as `@/path/from/content.md`")
+            })
+            .collect();
+        (rendered, found)
+    };
+    let pages: Vec<_> = site.pages.par_iter().map(|p| one(&p.body, &p.rel, p.body_line, &p.file)).collect();
+    let section = |s: &content::Section| {
+        let rel = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
+        let file = s.file.clone().unwrap_or_else(|| Path::new("content").join(&rel));
+        one(&s.body, &rel, s.body_line, &file)
+    };
+    let sections: Vec<_> = site.sections.par_iter().map(section).collect();
+    let timeline = site.timeline_section.as_ref().map(section);
+    let mut split = |v: Vec<(Rendered, Vec<Diagnostic>)>| {
+        v.into_iter()
+            .map(|(r, p)| {
+                problems.extend(p);
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let pages_md = split(pages);
+    let sections_md = split(sections);
+    let timeline_md = timeline.map(|t| split(vec![t]).remove(0));
+    (pages_md, sections_md, timeline_md)
+}

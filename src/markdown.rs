@@ -1,0 +1,362 @@
+//! Markdown -> HTML with pulldown-cmark: unique heading ids and a table of
+//! contents, a summary, links to `.md` files rewritten to page URLs (a link to
+//! a missing page is an error), and word count for the reading time.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::content::parent_dir;
+
+/// Words read per minute, for the reading time.
+const WORDS_PER_MINUTE: usize = 200;
+const MORE_MARKER: &str = "<!-- more -->";
+
+/// A heading in the table of contents, with the headings under it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// What the Markdown of one file became.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// The part before `<!-- more -->`, or else the first paragraph.
+    pub summary: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    /// Minutes, at least 1.
+    pub reading_time: usize,
+}
+
+/// A link that leads nowhere, with its 1-based line in the Markdown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokenLink {
+    pub line: usize,
+    pub col: usize,
+    pub target: String,
+}
+
+/// Maps Markdown files (relative to `content/`) to the URLs they became.
+#[derive(Debug, Default, Clone)]
+pub struct LinkMap {
+    urls: HashMap<String, String>,
+}
+
+impl LinkMap {
+    pub fn insert(&mut self, rel: impl Into<String>, url: impl Into<String>) {
+        self.urls.insert(rel.into(), url.into());
+    }
+
+    /// Resolves a link written in the file `from` (relative to `content/`):
+    /// `@/explainers/pay.md#why` from the content root, or `../pay.md` from the
+    /// file's folder. `None` when no such file was loaded.
+    pub fn resolve(&self, from: &str, link: &str) -> Option<String> {
+        let (path, fragment) = match link.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (link, None),
+        };
+        let rel = match path.strip_prefix("@/") {
+            Some(rooted) => normalize("", rooted)?,
+            None => normalize(parent_dir(from), path)?,
+        };
+        let url = self.urls.get(&rel)?;
+        Some(match fragment {
+            Some(f) if url.contains('#') => format!("{}#{f}", url.split('#').next().unwrap_or(url)),
+            Some(f) => format!("{url}#{f}"),
+            None => url.clone(),
+        })
+    }
+}
+
+/// Joins `path` onto `base`, folding `.` and `..`; `None` if it climbs out of `content/`.
+fn normalize(base: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in path.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Is this a link to a Markdown file of the site (rather than to the web)?
+fn is_internal_md(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or(dest);
+    let has_scheme = path
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    !has_scheme && !path.starts_with("//") && (path.ends_with(".md") || dest.starts_with("@/"))
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders the Markdown `text` of the file `from` (relative to `content/`),
+/// whose first line is line `first_line` of the file.
+pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap) -> (Rendered, Vec<BrokenLink>) {
+    let line_of = LineIndex::new(text);
+    let mut events: Vec<Event> = Vec::new();
+    let mut broken = Vec::new();
+    let mut words = 0;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_internal_md(&dest_url) => {
+                let dest_url = match links.resolve(from, &dest_url) {
+                    Some(url) => CowStr::from(url),
+                    None => {
+                        let (line, col) = line_of.position(range.start);
+                        broken.push(BrokenLink {
+                            line: first_line + line - 1,
+                            col,
+                            target: dest_url.to_string(),
+                        });
+                        dest_url
+                    }
+                };
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Text(t) => {
+                words += t.split_whitespace().count();
+                Event::Text(t)
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    let toc = assign_heading_ids(&mut events);
+    let summary = summary(&events);
+    let mut html_out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+    let rendered = Rendered {
+        html: html_out,
+        summary,
+        toc,
+        word_count: words,
+        reading_time: words.div_ceil(WORDS_PER_MINUTE).max(1),
+    };
+    (rendered, broken)
+}
+
+/// Gives every heading a unique id (keeping ids the author set with `{#id}`)
+/// and returns the table of contents.
+fn assign_heading_ids(events: &mut [Event]) -> Vec<TocEntry> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let mut flat = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = heading_number(*level);
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let end = events[i..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                .map_or(events.len(), |p| i + p);
+            let title = plain_text(&events[i + 1..end]);
+            let base = explicit.unwrap_or_else(|| slugify(&title));
+            let unique = unique_id(base, &mut used, &mut next_suffix);
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            flat.push(TocEntry { level, id: unique, title, children: Vec::new() });
+            i = end;
+        }
+        i += 1;
+    }
+    nest(flat)
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>, next: &mut HashMap<String, usize>) -> String {
+    if used.insert(base.clone()) {
+        return base;
+    }
+    // Counting per base keeps 10,000 equal headings linear, not quadratic.
+    let n = next.entry(base.clone()).or_insert(0);
+    loop {
+        *n += 1;
+        let candidate = format!("{base}-{n}");
+        if used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Turns a flat list of headings into a tree: each heading holds the deeper
+/// headings that follow it.
+fn nest(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+    let mut roots: Vec<TocEntry> = Vec::new();
+    for entry in flat {
+        insert_entry(&mut roots, entry);
+    }
+    roots
+}
+
+fn insert_entry(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    // Iterative descent: deep nesting must not recurse without bound.
+    let mut list = list;
+    loop {
+        let descend = matches!(list.last(), Some(last) if last.level < entry.level);
+        if !descend {
+            list.push(entry);
+            return;
+        }
+        list = &mut list.last_mut().expect("checked above").children;
+    }
+}
+
+/// The text of inline events, as a reader would see it.
+fn plain_text(events: &[Event]) -> String {
+    let mut out = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A URL fragment from heading text: lowercase letters and digits (any
+/// script), other runs become one hyphen.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "section".into() } else { out }
+}
+
+/// The HTML before `<!-- more -->`, or else the first paragraph.
+fn summary(events: &[Event]) -> String {
+    let is_more = |e: &Event| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.contains(MORE_MARKER));
+    let slice = if let Some(pos) = events.iter().position(is_more) {
+        &events[..pos]
+    } else {
+        let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+            return String::new();
+        };
+        let end = events[start..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+            .map_or(events.len(), |p| start + p + 1);
+        &events[start..end]
+    };
+    let mut out = String::new();
+    html::push_html(&mut out, slice.iter().cloned());
+    out
+}
+
+/// Byte offset -> (line, column), both 1-based.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links() -> LinkMap {
+        let mut l = LinkMap::default();
+        l.insert("explainers/pay.md", "/explainers/pay/");
+        l.insert("_index.md", "/");
+        l
+    }
+
+    #[test]
+    fn rewrites_relative_and_rooted_md_links() {
+        let l = links();
+        assert_eq!(l.resolve("explainers/cost.md", "pay.md").as_deref(), Some("/explainers/pay/"));
+        assert_eq!(l.resolve("about.md", "explainers/pay.md#why").as_deref(), Some("/explainers/pay/#why"));
+        assert_eq!(l.resolve("a/b/c.md", "@/explainers/pay.md").as_deref(), Some("/explainers/pay/"));
+        assert_eq!(l.resolve("explainers/pay.md", "../_index.md").as_deref(), Some("/"));
+        assert_eq!(l.resolve("x.md", "../../etc/passwd.md"), None);
+        assert_eq!(l.resolve("x.md", "missing.md"), None);
+    }
+
+    #[test]
+    fn broken_links_name_their_line() {
+        let (r, broken) = render("Intro\n\nSee [it](nope.md) and [web](https://e.org/a.md).\n", "x.md", 5, &links());
+        assert_eq!(broken, vec![BrokenLink { line: 7, col: 5, target: "nope.md".into() }]);
+        assert!(r.html.contains("href=\"https://e.org/a.md\""));
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_nested_toc() {
+        let md = "## Why strike?\n\n### Pay\n\n## Why strike?\n\n## Own {#mine}\n";
+        let (r, _) = render(md, "x.md", 1, &links());
+        assert!(r.html.contains("<h2 id=\"why-strike\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"why-strike-1\">"));
+        assert!(r.html.contains("<h2 id=\"mine\">"));
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].id, "pay");
+    }
+
+    #[test]
+    fn summary_is_first_paragraph_or_up_to_more() {
+        let (r, _) = render("# T\n\nFirst *one*.\n\nSecond.\n", "x.md", 1, &links());
+        assert_eq!(r.summary, "<p>First <em>one</em>.</p>\n");
+        let (r, _) = render("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n", "x.md", 1, &links());
+        assert_eq!(r.summary, "<p>One.</p>\n<p>Two.</p>\n");
+    }
+
+    #[test]
+    fn extensions_are_on_and_reading_time_counts_words() {
+        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n";
+        let (r, _) = render(md, "x.md", 1, &links());
+        for needle in ["<table>", "<del>old</del>", "\u{201c}quoted\u{201d}", "type=\"checkbox\"", "footnote"] {
+            assert!(r.html.contains(needle), "missing {needle} in {}", r.html);
+        }
+        let (r, _) = render(&"word ".repeat(401), "x.md", 1, &links());
+        assert_eq!((r.word_count, r.reading_time), (401, 3));
+    }
+
+    #[test]
+    fn many_equal_headings_stay_unique() {
+        let md = "## Same\n\n".repeat(2000);
+        let (r, _) = render(&md, "x.md", 1, &links());
+        assert!(r.html.contains("id=\"same-1999\""));
+    }
+}

@@ -1,0 +1,153 @@
+//! Timeline events: checked, given ids, ordered, and grouped by year.
+//!
+//! Events come from `content/timeline/*.md` (one per file) and from any page's
+//! `events:` list (those link back to their page).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::content::{RawEvent, Site, locate};
+use crate::date::PartialDate;
+use crate::error::{Diagnostic, did_you_mean};
+use crate::markdown::{self, LinkMap};
+
+/// A checked event, ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    pub date: PartialDate,
+    pub end: Option<PartialDate>,
+    pub category: Option<String>,
+    pub actors: Vec<String>,
+    pub sources: Vec<String>,
+    /// URLs of the related pages (and of the page that lists it).
+    pub related: Vec<String>,
+    /// The description, as HTML.
+    pub description: String,
+    /// The page whose `events:` holds it.
+    #[serde(skip)]
+    pub page: Option<usize>,
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+/// Checks every event and returns them in timeline order: by first possible
+/// day, then by precision, then in the order they were written.
+pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut events = Vec::new();
+    // Explicit ids are reserved first, so a derived id never takes one.
+    let mut taken: HashSet<String> = site.events.iter().filter_map(|e| e.meta.id.clone()).collect();
+    let mut seen_explicit = HashSet::new();
+    for raw in &site.events {
+        let mut check = |needle: &str, message: String, hint: String| {
+            problems.push(at(raw, needle, message).with_hint(hint));
+        };
+        let meta = &raw.meta;
+        if let Some(end) = meta.end.filter(|end| *end < meta.date) {
+            check(
+                "end:",
+                format!("the event ends ({}) before it starts ({})", end.iso(), meta.date.iso()),
+                "swap `date` and `end`, or fix one of them".into(),
+            );
+        }
+        if let Some(cat) = &meta.category {
+            if site.config.category(cat).is_none() {
+                let ids = site.config.timeline.categories.iter().map(|c| c.id.as_str());
+                let hint = match did_you_mean(cat, ids) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "add it under `timeline: categories:` in site.yaml, or use one listed there".into(),
+                };
+                check("category:", format!("unknown category `{cat}`"), hint);
+            }
+        }
+        for source in &meta.sources {
+            let on_page = raw.page.is_some_and(|p| site.pages[p].meta.sources.iter().any(|s| &s.id == source));
+            if site.config.source(source).is_none() && !on_page {
+                check(
+                    source,
+                    format!("unknown source `{source}`"),
+                    "define it under `sources:` in site.yaml (or on the page)".into(),
+                );
+            }
+        }
+        let mut related = Vec::new();
+        if let Some(p) = raw.page {
+            related.push(site.pages[p].url.clone());
+        }
+        for link in &meta.related {
+            match links.resolve(&raw.rel, link) {
+                Some(url) if !related.contains(&url) => related.push(url),
+                Some(_) => {}
+                None => check(link, format!("related page `{link}` does not exist"), "link to a .md file under content/, e.g. \"@/explainers/pay.md\"".into()),
+            }
+        }
+        let id = match &meta.id {
+            Some(id) => {
+                if !seen_explicit.insert(id.as_str()) {
+                    check("id:", format!("event id `{id}` is used twice"), "give each event its own `id`".into());
+                }
+                id.clone()
+            }
+            None => derive_id(&meta.date, &meta.title, &mut taken),
+        };
+        let (rendered, _) = markdown::render(&raw.body, &raw.rel, raw.body_line.max(1), links);
+        events.push(Event {
+            id,
+            title: meta.title.clone(),
+            date: meta.date,
+            end: meta.end,
+            category: meta.category.clone(),
+            actors: meta.actors.clone(),
+            sources: meta.sources.clone(),
+            related,
+            description: rendered.html,
+            page: raw.page,
+            file: raw.file.clone(),
+        });
+    }
+    // A stable sort keeps the written order among equal dates.
+    events.sort_by(|a, b| a.date.cmp(&b.date));
+    (events, problems)
+}
+
+/// `2024-06-27-11th-strike`, made unique against ids already taken.
+fn derive_id(date: &PartialDate, title: &str, taken: &mut HashSet<String>) -> String {
+    let base = format!("{}-{}", date.iso(), markdown::slugify(title));
+    let mut id = base.clone();
+    let mut n = 1;
+    while taken.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    taken.insert(id.clone());
+    id
+}
+
+fn at(raw: &RawEvent, needle: &str, message: String) -> Diagnostic {
+    let (line, col) = locate(&raw.front, needle);
+    let line = line + raw.front_line - 2;
+    Diagnostic::at(&raw.file, &format!("{}{}", "---\n".repeat(raw.front_line - 1), raw.front), line, col, message)
+}
+
+/// Events grouped under their year, in timeline order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Year<'a> {
+    pub year: i16,
+    pub events: Vec<&'a Event>,
+}
+
+pub fn by_year(events: &[Event]) -> Vec<Year<'_>> {
+    let mut years: Vec<Year> = Vec::new();
+    for e in events {
+        let y = e.date.year_number();
+        match years.last_mut() {
+            Some(last) if last.year == y => last.events.push(e),
+            _ => years.push(Year { year: y, events: vec![e] }),
+        }
+    }
+    years
+}
