@@ -128,6 +128,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let mut tree = output::Tree { files, copies: Vec::new() };
     tree.files.push(feeds::atom(&site));
     tree.files.push(feeds::sitemap(&site));
+    if render::has_timeline(&site) {
+        tree.files.extend(timeline_data(&site, &events));
+    }
     if let Some(dir) = &theme.static_dir {
         tree.copy_folder(dir);
     }
@@ -147,6 +150,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         elapsed: started.elapsed(),
         output,
     })
+}
+
+/// `timeline.json` (TimelineJS3) and `timeline.ics` (iCalendar).
+fn timeline_data(site: &Site, events: &[timeline::Event]) -> [render::RenderedFile; 2] {
+    let link = render::timeline_link(site);
+    let json = timeline::export::timelinejs(events, &site.config, &link.title, &link.permalink);
+    let ics = timeline::export::icalendar(events, &site.config, &link.permalink);
+    [
+        render::RenderedFile { path: "timeline.json".into(), bytes: json.into_bytes() },
+        render::RenderedFile { path: "timeline.ics".into(), bytes: ics.into_bytes() },
+    ]
 }
 
 fn stop_if_any(problems: Vec<Diagnostic>) -> Result<(), Error> {

@@ -272,6 +272,22 @@ fn summary(events: &[Event]) -> String {
     out
 }
 
+/// The text of some HTML without its tags and with the common entities
+/// decoded, for plain-text outputs (calendar descriptions, JSON-LD).
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
 /// Byte offset -> (line, column), both 1-based.
 struct LineIndex<'a> {
     text: &'a str,

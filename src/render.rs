@@ -28,6 +28,8 @@ pub struct Theme {
     sources: HashMap<String, String>,
     /// The theme's `static/` folder, if it has one.
     pub static_dir: Option<PathBuf>,
+    /// Every event as templates see it, built once for all pages.
+    events: Arc<Vec<EventCtx>>,
 }
 
 /// The theme folder of a site: `themes/<name>/`.
@@ -98,9 +100,22 @@ pub struct EventCtx {
     pub when: String,
     pub category: Option<CategoryCtx>,
     pub actors: Vec<String>,
-    pub sources: Vec<String>,
-    pub related: Vec<String>,
+    pub sources: Vec<SourceCtx>,
+    /// URLs of related pages.
+    pub related: Vec<LinkCtx>,
     pub description: String,
+    /// Its place on the timeline page: `/timeline/#id`.
+    pub url: String,
+    /// The events before and after it on the timeline.
+    pub previous: Option<EventRef>,
+    pub next: Option<EventRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRef {
+    pub id: String,
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +192,8 @@ pub struct TimelineCtx {
     pub years: Vec<YearCtx>,
     pub count: usize,
     pub actors: Vec<String>,
+    /// schema.org ItemList of Events, for `<script type="application/ld+json">`.
+    pub json_ld: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,23 +241,21 @@ impl Theme {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix])
             .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
-        register_functions(&mut tera, data);
+        let events = Arc::new(event_ctxs(data));
+        register_functions(&mut tera, data, events.clone());
         tera.global_context().insert("site", &site_ctx(data));
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
         let static_dir = Some(dir.join("static")).filter(|d| d.is_dir());
-        Ok(Theme { tera, sources, static_dir })
+        Ok(Theme { tera, sources, static_dir, events })
     }
 
     fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
 
-    fn render(&self, name: &str, ctx: &Context, for_file: &Path) -> Result<String, Diagnostic> {
-        if !self.has(name) {
-            return Err(Diagnostic::file(for_file, format!("template `{name}` not found"))
-                .with_hint("add it to templates/ or to the theme's templates/ folder, or fix the `template` key"));
-        }
+    /// Renders `name`, which [`missing_templates`] has checked exists.
+    fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| tera_diagnostic(&e, &self.sources))
     }
 }
@@ -303,7 +318,7 @@ fn parse_place(place: &str) -> Option<(&str, usize, usize)> {
 
 /// `get_url(path="@/explainers/pay.md")`, `get_page(path=...)`,
 /// `get_section(path=...)`: look-ups by content path.
-fn register_functions(tera: &mut Tera, data: &SiteData) {
+fn register_functions(tera: &mut Tera, data: &SiteData, events: Arc<Vec<EventCtx>>) {
     let site = data.site;
     let base = site.config.base_url.clone();
     let mut pages: HashMap<String, LinkCtx> = HashMap::new();
@@ -342,10 +357,59 @@ fn register_functions(tera: &mut Tera, data: &SiteData) {
         let section = sections.get(&dir).ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}` in content/")))?;
         Ok(tera::Value::from_serializable(section))
     });
+    let urls: HashMap<String, String> = pages.iter().map(|(rel, l)| (rel.clone(), l.url.clone())).collect();
+    tera.register_function("timeline_events", move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+        let mut query = EventQuery::from_kwargs(&kw)?;
+        // A content path names a page by its file; compare by its URL.
+        if let Some(r) = query.related.as_mut().filter(|r| r.ends_with(".md")) {
+            let path = r.trim_start_matches("@/");
+            *r = urls.get(path).cloned().ok_or_else(|| tera::Error::message(format!("timeline_events: no page `{path}` in content/")))?;
+        }
+        let found: Vec<&EventCtx> = events.iter().filter(|e| query.matches(e)).collect();
+        Ok(tera::Value::from_serializable(&found))
+    });
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("slug", tera_contrib::slug::slug);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
+}
+
+/// The arguments of `timeline_events(...)`: all optional, all must match.
+struct EventQuery {
+    category: Option<String>,
+    actor: Option<String>,
+    /// A page URL (`/explainers/pay/`); a content path is resolved to one first.
+    related: Option<String>,
+    from: Option<PartialDate>,
+    to: Option<PartialDate>,
+}
+
+impl EventQuery {
+    fn from_kwargs(kw: &Kwargs) -> tera::TeraResult<Self> {
+        let date = |key: &str| -> tera::TeraResult<Option<PartialDate>> {
+            kw.get::<String>(key)?
+                .map(|s| s.parse::<PartialDate>().map_err(|e| tera::Error::message(format!("timeline_events: `{key}`: {e}"))))
+                .transpose()
+        };
+        Ok(EventQuery {
+            category: kw.get("category")?,
+            actor: kw.get("actor")?,
+            related: kw.get("related")?,
+            from: date("from")?,
+            to: date("to")?,
+        })
+    }
+
+    fn matches(&self, e: &EventCtx) -> bool {
+        let first: PartialDate = e.date.iso.parse().expect("event dates are valid");
+        let last: PartialDate = e.end.as_ref().map_or(first, |d| d.iso.parse().expect("event dates are valid"));
+        self.category.as_ref().is_none_or(|c| e.category.as_ref().is_some_and(|ec| &ec.id == c))
+            && self.actor.as_ref().is_none_or(|a| e.actors.contains(a))
+            && self.related.as_ref().is_none_or(|r| e.related.iter().any(|l| &l.url == r))
+            // Overlap: the event ends on or after `from` and starts on or before `to`.
+            && self.from.is_none_or(|f| last.last_day() >= f.first_day())
+            && self.to.is_none_or(|t| first.first_day() <= t.last_day())
+    }
 }
 
 fn permalink(base: &str, url: &str) -> String {
@@ -393,7 +457,7 @@ pub fn has_timeline(site: &Site) -> bool {
     !site.events.is_empty() || site.timeline_section.is_some()
 }
 
-fn timeline_link(site: &Site) -> LinkCtx {
+pub fn timeline_link(site: &Site) -> LinkCtx {
     let url = format!("/{TIMELINE_DIR}/");
     LinkCtx {
         title: site.timeline_section.as_ref().map_or_else(|| "Timeline".to_string(), |s| s.meta.title.clone()),
@@ -413,19 +477,48 @@ fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
     }
 }
 
-fn event_ctx(e: &Event, site: &Site) -> EventCtx {
-    EventCtx {
-        id: e.id.clone(),
-        title: e.title.clone(),
-        date: DateCtx::from(&e.date),
-        end: e.end.as_ref().map(DateCtx::from),
-        when: e.end.map_or_else(|| e.date.display(), |end| e.date.display_range(&end)),
-        category: e.category.as_deref().and_then(|c| site.config.category(c)).map(category_ctx),
-        actors: e.actors.clone(),
-        sources: e.sources.clone(),
-        related: e.related.clone(),
-        description: e.description.clone(),
-    }
+/// Every event as templates see it, in timeline order.
+pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
+    let site = data.site;
+    let base = &site.config.base_url;
+    let url_of = |e: &Event| format!("/{TIMELINE_DIR}/#{}", e.id);
+    let link_of = |url: &String| {
+        let page = site.pages.iter().position(|p| &p.url == url);
+        match page {
+            Some(i) => page_link(&site.pages[i], Some(&data.pages_md[i]), base),
+            None => LinkCtx { title: url.clone(), url: url.clone(), permalink: permalink(base, url), summary: None, date: None, reading_time: None },
+        }
+    };
+    let ev_ref = |e: &Event| EventRef { id: e.id.clone(), title: e.title.clone(), url: url_of(e) };
+    let events = data.events;
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EventCtx {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            date: DateCtx::from(&e.date),
+            end: e.end.as_ref().map(DateCtx::from),
+            when: e.when(),
+            category: e.category.as_deref().and_then(|c| site.config.category(c)).map(category_ctx),
+            actors: e.actors.clone(),
+            sources: e
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(n, id)| {
+                    let on_page = e.page.and_then(|p| site.pages[p].meta.sources.iter().find(|s| &s.id == id));
+                    let stub = crate::config::Source { id: id.clone(), title: None, publisher: None, date: None, url: None };
+                    source_ctx(site, n, on_page.unwrap_or(&stub))
+                })
+                .collect(),
+            related: e.related.iter().map(link_of).collect(),
+            description: e.description.clone(),
+            url: url_of(e),
+            previous: i.checked_sub(1).map(|j| ev_ref(&events[j])),
+            next: events.get(i + 1).map(ev_ref),
+        })
+        .collect()
 }
 
 fn ancestors(site: &Site, mut section: Option<usize>) -> Vec<LinkCtx> {
@@ -438,7 +531,7 @@ fn ancestors(site: &Site, mut section: Option<usize>) -> Vec<LinkCtx> {
     out
 }
 
-fn page_ctx(data: &SiteData, i: usize) -> PageCtx {
+fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
     let site = data.site;
     let p = &site.pages[i];
     let md = &data.pages_md[i];
@@ -481,7 +574,7 @@ fn page_ctx(data: &SiteData, i: usize) -> PageCtx {
             .iter()
             .map(|u| UpdateCtx { date: DateCtx::from(&u.date), kind: u.kind, text: u.text.clone() })
             .collect(),
-        events: data.events.iter().filter(|e| e.related.contains(&p.url)).map(|e| event_ctx(e, site)).collect(),
+        events: events.iter().filter(|e| e.related.iter().any(|r| r.url == p.url)).cloned().collect(),
         section: section_link(section, base),
         ancestors: ancestors(site, Some(p.section)),
         previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
@@ -533,17 +626,70 @@ pub fn output_path(url: &str) -> String {
     format!("{}index.html", url.trim_start_matches('/'))
 }
 
+/// Which template renders each output, with the file it is for.
+fn templates_needed(site: &Site) -> Vec<(String, PathBuf)> {
+    let mut needed: Vec<(String, PathBuf)> = site
+        .pages
+        .iter()
+        .map(|p| (p.meta.template.clone().unwrap_or_else(|| "page.html".into()), p.file.clone()))
+        .collect();
+    for (i, s) in site.sections.iter().enumerate() {
+        let default = if i == 0 { "index.html" } else { "section.html" };
+        needed.push((s.meta.template.clone().unwrap_or_else(|| default.into()), section_file(s)));
+    }
+    if has_timeline(site) {
+        let t = site.timeline_section.as_ref();
+        let name = t.and_then(|s| s.meta.template.clone()).unwrap_or_else(|| "timeline.html".into());
+        needed.push((name, t.map_or_else(|| PathBuf::from("content/timeline"), section_file)));
+    }
+    needed.push(("404.html".into(), PathBuf::from("content")));
+    needed
+}
+
+fn section_file(s: &Section) -> PathBuf {
+    s.file.clone().unwrap_or_else(|| Path::new("content").join(&s.dir))
+}
+
+/// One problem per missing template (not one per page that needs it).
+fn missing_templates(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
+    let mut users: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    for (name, file) in templates_needed(site) {
+        if theme.has(&name) {
+            continue;
+        }
+        match users.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, files)) => files.push(file),
+            None => users.push((name, vec![file])),
+        }
+    }
+    users
+        .into_iter()
+        .map(|(name, files)| {
+            let more = match files.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            Diagnostic::file(&files[0], format!("template `{name}` not found; it renders this file{more}"))
+                .with_hint("add it to templates/ or to the theme's templates/ folder, or fix the `template` key")
+        })
+        .collect()
+}
+
 /// Renders every page, section, the timeline and the 404 page, in parallel.
 /// Returns the files, or every problem found.
 pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
     let site = data.site;
+    let missing = missing_templates(theme, site);
+    if !missing.is_empty() {
+        return (Vec::new(), missing);
+    }
     let base = &site.config.base_url;
     let pages = (0..site.pages.len()).into_par_iter().map(|i| {
         let p = &site.pages[i];
         let mut ctx = base_context(&p.url, base);
-        ctx.insert("page", &page_ctx(data, i));
+        ctx.insert("page", &page_ctx(data, &theme.events, i));
         let template = p.meta.template.as_deref().unwrap_or("page.html");
-        theme.render(template, &ctx, &p.file).map(|html| RenderedFile { path: output_path(&p.url), bytes: html.into_bytes() })
+        theme.render(template, &ctx).map(|html| RenderedFile { path: output_path(&p.url), bytes: html.into_bytes() })
     });
     let sections = (0..site.sections.len()).into_par_iter().map(|i| {
         let s = &site.sections[i];
@@ -551,8 +697,7 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
         ctx.insert("section", &section_ctx(data, i));
         let default = if i == 0 { "index.html" } else { "section.html" };
         let template = s.meta.template.as_deref().unwrap_or(default);
-        let file = s.file.clone().unwrap_or_else(|| Path::new("content").join(&s.dir));
-        theme.render(template, &ctx, &file).map(|html| RenderedFile { path: output_path(&s.url), bytes: html.into_bytes() })
+        theme.render(template, &ctx).map(|html| RenderedFile { path: output_path(&s.url), bytes: html.into_bytes() })
     });
     let mut results: Vec<Result<RenderedFile, Diagnostic>> = pages.chain(sections).collect();
     if has_timeline(site) {
@@ -560,7 +705,7 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
     }
     results.push(
         theme
-            .render("404.html", &base_context("/404.html", base), Path::new("content"))
+            .render("404.html", &base_context("/404.html", base))
             .map(|html| RenderedFile { path: "404.html".into(), bytes: html.into_bytes() }),
     );
     let mut files = Vec::with_capacity(results.len());
@@ -581,11 +726,16 @@ fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
     let mut actors: Vec<String> = data.events.iter().flat_map(|e| e.actors.iter().cloned()).collect();
     actors.sort();
     actors.dedup();
-    let years = timeline::by_year(data.events)
-        .into_iter()
-        .map(|y| YearCtx { year: y.year, events: y.events.iter().map(|e| event_ctx(e, site)).collect() })
-        .collect();
-    ctx.insert("timeline", &TimelineCtx { years, count: data.events.len(), actors });
+    let mut years: Vec<YearCtx> = Vec::new();
+    for e in theme.events.iter() {
+        let year = e.date.iso[..4].parse().unwrap_or_default();
+        match years.last_mut() {
+            Some(y) if y.year == year => y.events.push(e.clone()),
+            _ => years.push(YearCtx { year, events: vec![e.clone()] }),
+        }
+    }
+    let json_ld = timeline::export::json_ld(data.events, &link.title, &link.permalink);
+    ctx.insert("timeline", &TimelineCtx { years, count: data.events.len(), actors, json_ld });
     let (content, summary) = match (&site.timeline_section, data.timeline_md) {
         (Some(s), Some(md)) => (md.html.clone(), s.meta.summary.clone()),
         _ => (String::new(), None),
@@ -602,6 +752,5 @@ fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
         ancestors: ancestors(site, Some(0)),
     });
     let template = site.timeline_section.as_ref().and_then(|s| s.meta.template.clone()).unwrap_or_else(|| "timeline.html".into());
-    let file = site.timeline_section.as_ref().and_then(|s| s.file.clone()).unwrap_or_else(|| PathBuf::from("content/timeline"));
-    theme.render(&template, &ctx, &file).map(|html| RenderedFile { path: output_path(&link.url), bytes: html.into_bytes() })
+    theme.render(&template, &ctx).map(|html| RenderedFile { path: output_path(&link.url), bytes: html.into_bytes() })
 }

@@ -3,6 +3,8 @@
 //! Events come from `content/timeline/*.md` (one per file) and from any page's
 //! `events:` list (those link back to their page).
 
+pub mod export;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -112,6 +114,13 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
     // A stable sort keeps the written order among equal dates.
     events.sort_by(|a, b| a.date.cmp(&b.date));
     (events, problems)
+}
+
+impl Event {
+    /// "27 June – 2 July 2024", or the date alone.
+    pub fn when(&self) -> String {
+        self.end.map_or_else(|| self.date.display(), |end| self.date.display_range(&end))
+    }
 }
 
 /// `2024-06-27-11th-strike`, made unique against ids already taken.
