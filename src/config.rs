@@ -74,8 +74,7 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-                Diagnostic::file(CONFIG_FILE, "the file is not valid UTF-8")
-                    .with_hint("save it as UTF-8")
+                Diagnostic::file(CONFIG_FILE, "the file is not valid UTF-8").with_hint("save it as UTF-8")
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(Diagnostic::file(CONFIG_FILE, format!("cannot read it: {e}"))),
@@ -97,7 +96,11 @@ impl Config {
         let mut seen = std::collections::HashSet::new();
         for c in &self.timeline.categories {
             if !seen.insert(&c.id) {
-                return Err(at_key(text, &c.id, format!("timeline category `{}` is defined twice", c.id)));
+                return Err(at_key(
+                    text,
+                    &c.id,
+                    format!("timeline category `{}` is defined twice", c.id),
+                ));
             }
             if !is_hex_colour(&c.colour) {
                 return Err(at_key(text, &c.colour, format!("`{}` is not a colour", c.colour))
@@ -110,8 +113,9 @@ impl Config {
                 return Err(at_key(text, &s.id, format!("source `{}` is defined twice", s.id)));
             }
             if s.title.is_none() {
-                return Err(at_key(text, &s.id, format!("source `{}` has no title", s.id))
-                    .with_hint("add `title: ...` to it"));
+                return Err(
+                    at_key(text, &s.id, format!("source `{}` has no title", s.id)).with_hint("add `title: ...` to it")
+                );
             }
         }
         Ok(())

@@ -57,9 +57,7 @@ impl PartialDate {
                 return Err(format!("month {m} does not exist (months are 01 to 12)"));
             }
             if let Some(d) = day {
-                Date::new(year, m, d).map_err(|_| {
-                    format!("{} {year} has no day {d}", MONTHS[m as usize - 1])
-                })?;
+                Date::new(year, m, d).map_err(|_| format!("{} {year} has no day {d}", MONTHS[m as usize - 1]))?;
             }
         }
         Ok(PartialDate { year, month, day })
@@ -88,8 +86,7 @@ impl PartialDate {
     /// The first day this date could mean (1 January for a year).
     pub fn first_day(&self) -> Date {
         // new() checked the parts, so this cannot fail.
-        Date::new(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
-            .expect("validated partial date")
+        Date::new(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1)).expect("validated partial date")
     }
 
     /// The last day this date could mean (31 December for a year).
@@ -154,9 +151,7 @@ impl FromStr for PartialDate {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || {
-            format!("`{s}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2024, 2024-07, 2024-07-04)")
-        };
+        let bad = || format!("`{s}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2024, 2024-07, 2024-07-04)");
         let parts: Vec<&str> = s.trim().split('-').collect();
         let widths_ok = match parts.as_slice() {
             [y] => y.len() == 4,
@@ -234,7 +229,17 @@ mod tests {
 
     #[test]
     fn refuses_impossible_and_unknown_forms() {
-        for s in ["2024-13", "2023-02-30", "2023-00", "24", "2024-6", "2024/06", "june", "", "2024-06-27T10:00"] {
+        for s in [
+            "2024-13",
+            "2023-02-30",
+            "2023-00",
+            "24",
+            "2024-6",
+            "2024/06",
+            "june",
+            "",
+            "2024-06-27T10:00",
+        ] {
             assert!(s.parse::<PartialDate>().is_err(), "{s} should be refused");
         }
         assert_eq!(
@@ -249,13 +254,16 @@ mod tests {
         assert_eq!(d("2024-06-27").display_range(&d("2024-07-02")), "27 June – 2 July 2024");
         assert_eq!(d("2024-06-03").display_range(&d("2024-06-07")), "3 – 7 June 2024");
         assert_eq!(d("2024-06").display_range(&d("2024-07")), "June – July 2024");
-        assert_eq!(d("2023-12").display_range(&d("2024-01")), "December 2023 – January 2024");
+        assert_eq!(
+            d("2023-12").display_range(&d("2024-01")),
+            "December 2023 – January 2024"
+        );
         assert_eq!(d("2022").display_range(&d("2024")), "2022 – 2024");
     }
 
     #[test]
     fn orders_by_first_day_then_precision() {
-        let mut v = vec![d("2024-01-01"), d("2024-01"), d("2023-12-31"), d("2024")];
+        let mut v = [d("2024-01-01"), d("2024-01"), d("2023-12-31"), d("2024")];
         v.sort();
         let iso: Vec<String> = v.iter().map(PartialDate::iso).collect();
         assert_eq!(iso, ["2023-12-31", "2024", "2024-01", "2024-01-01"]);

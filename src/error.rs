@@ -38,13 +38,7 @@ impl Diagnostic {
     }
 
     /// A problem at `line`:`col` (both 1-based) of `file`, whose text is `text`.
-    pub fn at(
-        file: impl Into<PathBuf>,
-        text: &str,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at(file: impl Into<PathBuf>, text: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
         let snippet = text.lines().nth(line.saturating_sub(1)).map(str::to_owned);
         Diagnostic {
             file: file.into(),
@@ -80,10 +74,7 @@ impl fmt::Display for Diagnostic {
         if let (Some(line), Some(snippet)) = (self.line, &self.snippet) {
             let gutter = line.to_string().len();
             // Tabs would misplace the caret; show them as one space each.
-            let shown: String = snippet
-                .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
+            let shown: String = snippet.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
             write!(f, "\n {line} | {shown}")?;
             if let Some(col) = self.col {
                 let pad = " ".repeat(col.saturating_sub(1));
@@ -124,7 +115,8 @@ impl Diagnostics {
 
     /// Sorts by file and line so reports read top to bottom, and drops exact repeats.
     pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        self.0
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
         self.0.dedup();
         self
     }

@@ -66,20 +66,33 @@ pub fn atom(site: &Site) -> RenderedFile {
         }
     }
     // Newest first; a stable sort keeps the order of equal dates.
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     let feed_updated = entries.iter().map(|e| e.updated).max();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-    let _ = write!(xml, " xml:lang=\"{}\">\n", xml_escape(&site.config.language));
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
     let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&site.config.title));
     if !site.config.description.is_empty() {
         let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(&site.config.description));
     }
-    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}/atom.xml\"/>", xml_escape(base));
-    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>", xml_escape(base));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}/atom.xml\"/>",
+        xml_escape(base)
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
+        xml_escape(base)
+    );
     let _ = writeln!(xml, "  <id>{}/</id>", xml_escape(base));
     let updated = feed_updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| rfc3339(&d));
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
-    let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(&site.config.title));
+    let _ = writeln!(
+        xml,
+        "  <author><name>{}</name></author>",
+        xml_escape(&site.config.title)
+    );
     for e in &entries {
         let _ = writeln!(
             xml,
@@ -92,7 +105,10 @@ pub fn atom(site: &Site) -> RenderedFile {
         );
     }
     xml.push_str("</feed>\n");
-    RenderedFile { path: "atom.xml".into(), bytes: xml.into_bytes() }
+    RenderedFile {
+        path: "atom.xml".into(),
+        bytes: xml.into_bytes(),
+    }
 }
 
 /// The sitemap: every section, page and the timeline, with `lastmod` where known.
@@ -101,14 +117,23 @@ pub fn sitemap(site: &Site) -> RenderedFile {
     let mut urls: Vec<(String, Option<PartialDate>)> = Vec::new();
     urls.extend(site.sections.iter().map(|s| (s.url.clone(), None)));
     urls.extend(site.pages.iter().map(|p| {
-        let last = p.meta.updates.iter().map(|u| u.date).chain(p.meta.updated).chain(p.meta.date).max();
+        let last = p
+            .meta
+            .updates
+            .iter()
+            .map(|u| u.date)
+            .chain(p.meta.updated)
+            .chain(p.meta.date)
+            .max();
         (p.url.clone(), last)
     }));
     if has_timeline(site) {
         urls.push((format!("/{}/", crate::content::TIMELINE_DIR), None));
     }
     urls.sort();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (url, last) in urls {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", xml_escape(&format!("{base}{url}")));
         if let Some(d) = last {
@@ -118,5 +143,8 @@ pub fn sitemap(site: &Site) -> RenderedFile {
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
-    RenderedFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() }
+    RenderedFile {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    }
 }

@@ -13,6 +13,10 @@
 //! Every stage reports all the problems it finds as [`error::Diagnostic`]s; the
 //! build stops before writing anything if there is one.
 
+// Diagnostics are big (a path, a message, a quoted line) and only travel on
+// the error path, where their size costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod content;
 pub mod date;
@@ -99,7 +103,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let root = std::fs::canonicalize(&opts.root)
         .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", opts.root.display())))?;
     let output = match opts.write {
-        true => Some(output::check_dir(&root, opts.output.as_deref().unwrap_or(&root.join("public")))?),
+        true => Some(output::check_dir(
+            &root,
+            opts.output.as_deref().unwrap_or(&root.join("public")),
+        )?),
         false => None,
     };
     let mut config = Config::load(&root)?;
@@ -125,7 +132,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let (files, problems) = render::render_all(&theme, &data);
     stop_if_any(problems)?;
 
-    let mut tree = output::Tree { files, copies: Vec::new() };
+    let mut tree = output::Tree {
+        files,
+        copies: Vec::new(),
+    };
     tree.files.push(feeds::atom(&site));
     tree.files.push(feeds::sitemap(&site));
     if render::has_timeline(&site) {
@@ -136,7 +146,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     }
     let theme_copies = tree.copies.len();
     tree.copy_folder(&root.join("static"));
-    tree.copies.extend(site.assets.iter().map(|a| output::Copy { source: a.source.clone(), dest: a.dest.clone() }));
+    tree.copies.extend(site.assets.iter().map(|a| output::Copy {
+        source: a.source.clone(),
+        dest: a.dest.clone(),
+    }));
     stop_if_any(tree.check_clashes(theme_copies))?;
 
     if let Some(out) = &output {
@@ -158,8 +171,14 @@ fn timeline_data(site: &Site, events: &[timeline::Event]) -> [render::RenderedFi
     let json = timeline::export::timelinejs(events, &site.config, &link.title, &link.permalink);
     let ics = timeline::export::icalendar(events, &site.config, &link.permalink);
     [
-        render::RenderedFile { path: "timeline.json".into(), bytes: json.into_bytes() },
-        render::RenderedFile { path: "timeline.ics".into(), bytes: ics.into_bytes() },
+        render::RenderedFile {
+            path: "timeline.json".into(),
+            bytes: json.into_bytes(),
+        },
+        render::RenderedFile {
+            path: "timeline.ics".into(),
+            bytes: ics.into_bytes(),
+        },
     ]
 }
 
@@ -175,7 +194,11 @@ fn link_map(site: &Site) -> LinkMap {
     }
     for s in site.sections.iter().chain(&site.timeline_section) {
         if s.file.is_some() {
-            let rel = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
+            let rel = if s.dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{}/_index.md", s.dir)
+            };
             links.insert(rel, s.url.clone());
         }
     }
@@ -198,15 +221,29 @@ fn render_markdown(
         let found: Vec<Diagnostic> = broken
             .into_iter()
             .map(|b| {
-                Diagnostic::at(file, &text.replace("\r\n", "\n"), b.line, b.col, format!("link to `{}`, which does not exist", b.target))
-                    .with_hint("link to a .md file under content/, relative to this file or as `@/path/from/content.md`")
+                Diagnostic::at(
+                    file,
+                    &text.replace("\r\n", "\n"),
+                    b.line,
+                    b.col,
+                    format!("link to `{}`, which does not exist", b.target),
+                )
+                .with_hint("link to a .md file under content/, relative to this file or as `@/path/from/content.md`")
             })
             .collect();
         (rendered, found)
     };
-    let pages: Vec<_> = site.pages.par_iter().map(|p| one(&p.body, &p.rel, p.body_line, &p.file)).collect();
+    let pages: Vec<_> = site
+        .pages
+        .par_iter()
+        .map(|p| one(&p.body, &p.rel, p.body_line, &p.file))
+        .collect();
     let section = |s: &content::Section| {
-        let rel = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
+        let rel = if s.dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", s.dir)
+        };
         let file = s.file.clone().unwrap_or_else(|| Path::new("content").join(&rel));
         one(&s.body, &rel, s.body_line, &file)
     };

@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use dossier::{BuildOptions, error::Error, scaffold};
 
 #[derive(Parser)]
-#[command(name = "dossier", version, about = "A static site generator for explainer pages: Markdown in, a site with a timeline out.")]
+#[command(
+    name = "dossier",
+    version,
+    about = "A static site generator for explainer pages: Markdown in, a site with a timeline out."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -71,17 +75,36 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Build { root, output, drafts, base_url } => {
-            let opts = BuildOptions { output, drafts, base_url, ..BuildOptions::new(root) };
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+        } => {
+            let opts = BuildOptions {
+                output,
+                drafts,
+                base_url,
+                ..BuildOptions::new(root)
+            };
             println!("{}", dossier::build(&opts)?);
         }
         Command::Check { root, drafts } => {
-            let opts = BuildOptions { drafts, write: false, ..BuildOptions::new(root) };
+            let opts = BuildOptions {
+                drafts,
+                write: false,
+                ..BuildOptions::new(root)
+            };
             println!("{}", dossier::build(&opts)?);
         }
         Command::Init { dir } => {
             let written = scaffold::init(&dir)?;
-            println!("created a site in {} ({} files); build it with: dossier build --root {}", dir.display(), written.len(), dir.display());
+            println!(
+                "created a site in {} ({} files); build it with: dossier build --root {}",
+                dir.display(),
+                written.len(),
+                dir.display()
+            );
         }
         Command::New { kind, name, root } => {
             let path = scaffold::new(&root, kind, &name)?;

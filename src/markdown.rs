@@ -92,9 +92,9 @@ fn normalize(base: &str, path: &str) -> Option<String> {
 /// Is this a link to a Markdown file of the site (rather than to the web)?
 fn is_internal_md(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or(dest);
-    let has_scheme = path
-        .split_once(':')
-        .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     !has_scheme && !path.starts_with("//") && (path.ends_with(".md") || dest.starts_with("@/"))
 }
 
@@ -116,7 +116,12 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap) -> (Re
     let mut words = 0;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_internal_md(&dest_url) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if is_internal_md(&dest_url) => {
                 let dest_url = match links.resolve(from, &dest_url) {
                     Some(url) => CowStr::from(url),
                     None => {
@@ -129,7 +134,12 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap) -> (Re
                         dest_url
                     }
                 };
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Text(t) => {
                 words += t.split_whitespace().count();
@@ -174,7 +184,12 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<TocEntry> {
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
-            flat.push(TocEntry { level, id: unique, title, children: Vec::new() });
+            flat.push(TocEntry {
+                level,
+                id: unique,
+                title,
+                children: Vec::new(),
+            });
             i = end;
         }
         i += 1;
@@ -285,7 +300,11 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Byte offset -> (line, column), both 1-based.
@@ -324,9 +343,18 @@ mod tests {
     #[test]
     fn rewrites_relative_and_rooted_md_links() {
         let l = links();
-        assert_eq!(l.resolve("explainers/cost.md", "pay.md").as_deref(), Some("/explainers/pay/"));
-        assert_eq!(l.resolve("about.md", "explainers/pay.md#why").as_deref(), Some("/explainers/pay/#why"));
-        assert_eq!(l.resolve("a/b/c.md", "@/explainers/pay.md").as_deref(), Some("/explainers/pay/"));
+        assert_eq!(
+            l.resolve("explainers/cost.md", "pay.md").as_deref(),
+            Some("/explainers/pay/")
+        );
+        assert_eq!(
+            l.resolve("about.md", "explainers/pay.md#why").as_deref(),
+            Some("/explainers/pay/#why")
+        );
+        assert_eq!(
+            l.resolve("a/b/c.md", "@/explainers/pay.md").as_deref(),
+            Some("/explainers/pay/")
+        );
         assert_eq!(l.resolve("explainers/pay.md", "../_index.md").as_deref(), Some("/"));
         assert_eq!(l.resolve("x.md", "../../etc/passwd.md"), None);
         assert_eq!(l.resolve("x.md", "missing.md"), None);
@@ -334,8 +362,20 @@ mod tests {
 
     #[test]
     fn broken_links_name_their_line() {
-        let (r, broken) = render("Intro\n\nSee [it](nope.md) and [web](https://e.org/a.md).\n", "x.md", 5, &links());
-        assert_eq!(broken, vec![BrokenLink { line: 7, col: 5, target: "nope.md".into() }]);
+        let (r, broken) = render(
+            "Intro\n\nSee [it](nope.md) and [web](https://e.org/a.md).\n",
+            "x.md",
+            5,
+            &links(),
+        );
+        assert_eq!(
+            broken,
+            vec![BrokenLink {
+                line: 7,
+                col: 5,
+                target: "nope.md".into()
+            }]
+        );
         assert!(r.html.contains("href=\"https://e.org/a.md\""));
     }
 
@@ -360,9 +400,16 @@ mod tests {
 
     #[test]
     fn extensions_are_on_and_reading_time_counts_words() {
-        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n";
+        let md =
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n";
         let (r, _) = render(md, "x.md", 1, &links());
-        for needle in ["<table>", "<del>old</del>", "\u{201c}quoted\u{201d}", "type=\"checkbox\"", "footnote"] {
+        for needle in [
+            "<table>",
+            "<del>old</del>",
+            "\u{201c}quoted\u{201d}",
+            "type=\"checkbox\"",
+            "footnote",
+        ] {
             assert!(r.html.contains(needle), "missing {needle} in {}", r.html);
         }
         let (r, _) = render(&"word ".repeat(401), "x.md", 1, &links());

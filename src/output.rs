@@ -38,8 +38,15 @@ impl Tree {
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_file() && !crate::content::walk::is_junk(&name) {
                 let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-                let dest = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                self.copies.push(Copy { source: entry.path().to_path_buf(), dest });
+                let dest = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                self.copies.push(Copy {
+                    source: entry.path().to_path_buf(),
+                    dest,
+                });
             }
         }
     }
@@ -98,7 +105,9 @@ pub fn check_dir(root: &Path, out: &Path) -> Result<PathBuf, Error> {
         let mut entries = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?;
         let empty = entries.next().is_none();
         if !empty && !out.join("index.html").exists() && !out.join("404.html").exists() {
-            return Err(refuse("it is not empty and does not look like a built site; empty it or pick another folder"));
+            return Err(refuse(
+                "it is not empty and does not look like a built site; empty it or pick another folder",
+            ));
         }
     }
     Ok(out)
@@ -128,9 +137,15 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
 
 /// The staging and retired folders that sit beside `out` during a swap.
 fn siblings(out: &Path) -> (PathBuf, PathBuf) {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let parent = out.parent().unwrap_or(Path::new("/"));
-    (parent.join(format!(".{name}.dossier-new")), parent.join(format!(".{name}.dossier-old")))
+    (
+        parent.join(format!(".{name}.dossier-new")),
+        parent.join(format!(".{name}.dossier-old")),
+    )
 }
 
 /// Writes `tree` to `out` atomically (see the module docs).
@@ -170,7 +185,9 @@ fn fill(tree: &Tree, dir: &Path) -> Result<(), Error> {
     })?;
     tree.copies.par_iter().try_for_each(|c| {
         let path = dir.join(&c.dest);
-        std::fs::copy(&c.source, &path).map(|_| ()).map_err(|e| Error::io(&c.source, e))
+        std::fs::copy(&c.source, &path)
+            .map(|_| ())
+            .map_err(|e| Error::io(&c.source, e))
     })
 }
 

@@ -225,14 +225,20 @@ impl Theme {
         let dir = theme_dir(root, theme);
         if !dir.join("templates").is_dir() {
             return Err(vec![
-                Diagnostic::file("site.yaml", format!("theme `{theme}` not found: there is no themes/{theme}/templates/ folder"))
-                    .with_hint("set `theme:` in site.yaml to a folder under themes/, or create one with `dossier init`"),
+                Diagnostic::file(
+                    "site.yaml",
+                    format!("theme `{theme}` not found: there is no themes/{theme}/templates/ folder"),
+                )
+                .with_hint("set `theme:` in site.yaml to a folder under themes/, or create one with `dossier init`"),
             ]);
         }
         let theme_prefix = format!("themes/{theme}/templates/");
         let mut sources = HashMap::new();
         let mut problems = Vec::new();
-        for (folder, prefix) in [(root.join("templates"), SITE_TEMPLATES.to_string()), (dir.join("templates"), theme_prefix.clone())] {
+        for (folder, prefix) in [
+            (root.join("templates"), SITE_TEMPLATES.to_string()),
+            (dir.join("templates"), theme_prefix.clone()),
+        ] {
             read_templates(&folder, &prefix, &mut sources, &mut problems);
         }
         if !problems.is_empty() {
@@ -247,7 +253,12 @@ impl Theme {
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
         let static_dir = Some(dir.join("static")).filter(|d| d.is_dir());
-        Ok(Theme { tera, sources, static_dir, events })
+        Ok(Theme {
+            tera,
+            sources,
+            static_dir,
+            events,
+        })
     }
 
     fn has(&self, name: &str) -> bool {
@@ -256,7 +267,9 @@ impl Theme {
 
     /// Renders `name`, which [`missing_templates`] has checked exists.
     fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| tera_diagnostic(&e, &self.sources))
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.sources))
     }
 }
 
@@ -265,7 +278,11 @@ fn read_templates(folder: &Path, prefix: &str, out: &mut HashMap<String, String>
     if !folder.is_dir() {
         return;
     }
-    for entry in WalkDir::new(folder).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for entry in WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if !entry.file_type().is_file() || crate::content::walk::is_junk(&entry.file_name().to_string_lossy()) {
             continue;
         }
@@ -297,7 +314,12 @@ fn tera_diagnostic(err: &tera::Error, sources: &HashMap<String, String>) -> Diag
             // Other errors carry Tera's own report; pull the place out of its "--> file:line:col".
             let msg = err.to_string();
             let place = msg.lines().find_map(|l| l.trim().strip_prefix("--> "));
-            let first = msg.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+            let first = msg
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
             match place.and_then(parse_place) {
                 Some((file, line, col)) => {
                     let text = sources.get(file).map_or("", String::as_str);
@@ -345,29 +367,45 @@ fn register_functions(tera: &mut Tera, data: &SiteData, events: Arc<Vec<EventCtx
     }
     {
         let pages = pages.clone();
-        tera.register_function("get_page", move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
-            let path = clean(kw.must_get::<String>("path")?);
-            let page = pages.get(&path).ok_or_else(|| tera::Error::message(format!("get_page: no page `{path}` in content/")))?;
-            Ok(tera::Value::from_serializable(page))
-        });
+        tera.register_function(
+            "get_page",
+            move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+                let path = clean(kw.must_get::<String>("path")?);
+                let page = pages
+                    .get(&path)
+                    .ok_or_else(|| tera::Error::message(format!("get_page: no page `{path}` in content/")))?;
+                Ok(tera::Value::from_serializable(page))
+            },
+        );
     }
-    tera.register_function("get_section", move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
-        let path = clean(kw.must_get::<String>("path")?);
-        let dir = path.trim_end_matches("_index.md").trim_end_matches('/').to_string();
-        let section = sections.get(&dir).ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}` in content/")))?;
-        Ok(tera::Value::from_serializable(section))
-    });
+    tera.register_function(
+        "get_section",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let path = clean(kw.must_get::<String>("path")?);
+            let dir = path.trim_end_matches("_index.md").trim_end_matches('/').to_string();
+            let section = sections
+                .get(&dir)
+                .ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}` in content/")))?;
+            Ok(tera::Value::from_serializable(section))
+        },
+    );
     let urls: HashMap<String, String> = pages.iter().map(|(rel, l)| (rel.clone(), l.url.clone())).collect();
-    tera.register_function("timeline_events", move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
-        let mut query = EventQuery::from_kwargs(&kw)?;
-        // A content path names a page by its file; compare by its URL.
-        if let Some(r) = query.related.as_mut().filter(|r| r.ends_with(".md")) {
-            let path = r.trim_start_matches("@/");
-            *r = urls.get(path).cloned().ok_or_else(|| tera::Error::message(format!("timeline_events: no page `{path}` in content/")))?;
-        }
-        let found: Vec<&EventCtx> = events.iter().filter(|e| query.matches(e)).collect();
-        Ok(tera::Value::from_serializable(&found))
-    });
+    tera.register_function(
+        "timeline_events",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let mut query = EventQuery::from_kwargs(&kw)?;
+            // A content path names a page by its file; compare by its URL.
+            if let Some(r) = query.related.as_mut().filter(|r| r.ends_with(".md")) {
+                let path = r.trim_start_matches("@/");
+                *r = urls
+                    .get(path)
+                    .cloned()
+                    .ok_or_else(|| tera::Error::message(format!("timeline_events: no page `{path}` in content/")))?;
+            }
+            let found: Vec<&EventCtx> = events.iter().filter(|e| query.matches(e)).collect();
+            Ok(tera::Value::from_serializable(&found))
+        },
+    );
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("slug", tera_contrib::slug::slug);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
@@ -388,7 +426,10 @@ impl EventQuery {
     fn from_kwargs(kw: &Kwargs) -> tera::TeraResult<Self> {
         let date = |key: &str| -> tera::TeraResult<Option<PartialDate>> {
             kw.get::<String>(key)?
-                .map(|s| s.parse::<PartialDate>().map_err(|e| tera::Error::message(format!("timeline_events: `{key}`: {e}"))))
+                .map(|s| {
+                    s.parse::<PartialDate>()
+                        .map_err(|e| tera::Error::message(format!("timeline_events: `{key}`: {e}")))
+                })
                 .transpose()
         };
         Ok(EventQuery {
@@ -402,7 +443,10 @@ impl EventQuery {
 
     fn matches(&self, e: &EventCtx) -> bool {
         let first: PartialDate = e.date.iso.parse().expect("event dates are valid");
-        let last: PartialDate = e.end.as_ref().map_or(first, |d| d.iso.parse().expect("event dates are valid"));
+        let last: PartialDate = e
+            .end
+            .as_ref()
+            .map_or(first, |d| d.iso.parse().expect("event dates are valid"));
         self.category.as_ref().is_none_or(|c| e.category.as_ref().is_some_and(|ec| &ec.id == c))
             && self.actor.as_ref().is_none_or(|a| e.actors.contains(a))
             && self.related.as_ref().is_none_or(|r| e.related.iter().any(|l| &l.url == r))
@@ -447,7 +491,11 @@ fn site_ctx(data: &SiteData) -> SiteCtx {
         base_url: base.clone(),
         language: site.config.language.clone(),
         description: site.config.description.clone(),
-        sections: home.subsections.iter().map(|&s| section_link(&site.sections[s], base)).collect(),
+        sections: home
+            .subsections
+            .iter()
+            .map(|&s| section_link(&site.sections[s], base))
+            .collect(),
         timeline: has_timeline(site).then(|| timeline_link(site)),
         categories: site.config.timeline.categories.iter().map(category_ctx).collect(),
     }
@@ -460,7 +508,10 @@ pub fn has_timeline(site: &Site) -> bool {
 pub fn timeline_link(site: &Site) -> LinkCtx {
     let url = format!("/{TIMELINE_DIR}/");
     LinkCtx {
-        title: site.timeline_section.as_ref().map_or_else(|| "Timeline".to_string(), |s| s.meta.title.clone()),
+        title: site
+            .timeline_section
+            .as_ref()
+            .map_or_else(|| "Timeline".to_string(), |s| s.meta.title.clone()),
         permalink: permalink(&site.config.base_url, &url),
         url,
         summary: site.timeline_section.as_ref().and_then(|s| s.meta.summary.clone()),
@@ -486,10 +537,21 @@ pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
         let page = site.pages.iter().position(|p| &p.url == url);
         match page {
             Some(i) => page_link(&site.pages[i], Some(&data.pages_md[i]), base),
-            None => LinkCtx { title: url.clone(), url: url.clone(), permalink: permalink(base, url), summary: None, date: None, reading_time: None },
+            None => LinkCtx {
+                title: url.clone(),
+                url: url.clone(),
+                permalink: permalink(base, url),
+                summary: None,
+                date: None,
+                reading_time: None,
+            },
         }
     };
-    let ev_ref = |e: &Event| EventRef { id: e.id.clone(), title: e.title.clone(), url: url_of(e) };
+    let ev_ref = |e: &Event| EventRef {
+        id: e.id.clone(),
+        title: e.title.clone(),
+        url: url_of(e),
+    };
     let events = data.events;
     events
         .iter()
@@ -500,15 +562,27 @@ pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
             date: DateCtx::from(&e.date),
             end: e.end.as_ref().map(DateCtx::from),
             when: e.when(),
-            category: e.category.as_deref().and_then(|c| site.config.category(c)).map(category_ctx),
+            category: e
+                .category
+                .as_deref()
+                .and_then(|c| site.config.category(c))
+                .map(category_ctx),
             actors: e.actors.clone(),
             sources: e
                 .sources
                 .iter()
                 .enumerate()
                 .map(|(n, id)| {
-                    let on_page = e.page.and_then(|p| site.pages[p].meta.sources.iter().find(|s| &s.id == id));
-                    let stub = crate::config::Source { id: id.clone(), title: None, publisher: None, date: None, url: None };
+                    let on_page = e
+                        .page
+                        .and_then(|p| site.pages[p].meta.sources.iter().find(|s| &s.id == id));
+                    let stub = crate::config::Source {
+                        id: id.clone(),
+                        title: None,
+                        publisher: None,
+                        date: None,
+                        url: None,
+                    };
                     source_ctx(site, n, on_page.unwrap_or(&stub))
                 })
                 .collect(),
@@ -538,8 +612,17 @@ fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
     let base = &site.config.base_url;
     let section = &site.sections[p.section];
     let pos = section.pages.iter().position(|&x| x == i);
-    let neighbour = |j: Option<usize>| j.and_then(|j| section.pages.get(j)).map(|&q| page_link(&site.pages[q], Some(&data.pages_md[q]), base));
-    let sources: Vec<SourceCtx> = p.meta.sources.iter().enumerate().map(|(n, s)| source_ctx(site, n, s)).collect();
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| section.pages.get(j))
+            .map(|&q| page_link(&site.pages[q], Some(&data.pages_md[q]), base))
+    };
+    let sources: Vec<SourceCtx> = p
+        .meta
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(n, s)| source_ctx(site, n, s))
+        .collect();
     let last_updated = p.meta.updates.iter().map(|u| u.date).chain(p.meta.updated).max();
     PageCtx {
         title: p.meta.title.clone(),
@@ -564,7 +647,11 @@ fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
             .map(|k| KeyFigureCtx {
                 value: k.value.clone(),
                 label: k.label.clone(),
-                source: k.source.as_ref().and_then(|id| sources.iter().find(|s| &s.id == id)).map(|s| s.number),
+                source: k
+                    .source
+                    .as_ref()
+                    .and_then(|id| sources.iter().find(|s| &s.id == id))
+                    .map(|s| s.number),
             })
             .collect(),
         sources,
@@ -572,9 +659,17 @@ fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
             .meta
             .updates
             .iter()
-            .map(|u| UpdateCtx { date: DateCtx::from(&u.date), kind: u.kind, text: u.text.clone() })
+            .map(|u| UpdateCtx {
+                date: DateCtx::from(&u.date),
+                kind: u.kind,
+                text: u.text.clone(),
+            })
             .collect(),
-        events: events.iter().filter(|e| e.related.iter().any(|r| r.url == p.url)).cloned().collect(),
+        events: events
+            .iter()
+            .filter(|e| e.related.iter().any(|r| r.url == p.url))
+            .cloned()
+            .collect(),
         section: section_link(section, base),
         ancestors: ancestors(site, Some(p.section)),
         previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
@@ -584,7 +679,11 @@ fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
 
 /// A page's source, filled in from `site.yaml` when the page gives only its id.
 fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
-    let full = if s.title.is_some() { Some(s) } else { site.config.source(&s.id) };
+    let full = if s.title.is_some() {
+        Some(s)
+    } else {
+        site.config.source(&s.id)
+    };
     let pick = |f: fn(&crate::config::Source) -> Option<String>| f(s).or_else(|| full.and_then(f));
     SourceCtx {
         number: n + 1,
@@ -608,8 +707,16 @@ fn section_ctx(data: &SiteData, i: usize) -> SectionCtx {
         permalink: permalink(base, &s.url),
         content: md.html.clone(),
         toc: md.toc.clone(),
-        pages: s.pages.iter().map(|&p| page_link(&site.pages[p], Some(&data.pages_md[p]), base)).collect(),
-        subsections: s.subsections.iter().map(|&c| section_link(&site.sections[c], base)).collect(),
+        pages: s
+            .pages
+            .iter()
+            .map(|&p| page_link(&site.pages[p], Some(&data.pages_md[p]), base))
+            .collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&c| section_link(&site.sections[c], base))
+            .collect(),
         ancestors: ancestors(site, s.parent),
     }
 }
@@ -631,15 +738,25 @@ fn templates_needed(site: &Site) -> Vec<(String, PathBuf)> {
     let mut needed: Vec<(String, PathBuf)> = site
         .pages
         .iter()
-        .map(|p| (p.meta.template.clone().unwrap_or_else(|| "page.html".into()), p.file.clone()))
+        .map(|p| {
+            (
+                p.meta.template.clone().unwrap_or_else(|| "page.html".into()),
+                p.file.clone(),
+            )
+        })
         .collect();
     for (i, s) in site.sections.iter().enumerate() {
         let default = if i == 0 { "index.html" } else { "section.html" };
-        needed.push((s.meta.template.clone().unwrap_or_else(|| default.into()), section_file(s)));
+        needed.push((
+            s.meta.template.clone().unwrap_or_else(|| default.into()),
+            section_file(s),
+        ));
     }
     if has_timeline(site) {
         let t = site.timeline_section.as_ref();
-        let name = t.and_then(|s| s.meta.template.clone()).unwrap_or_else(|| "timeline.html".into());
+        let name = t
+            .and_then(|s| s.meta.template.clone())
+            .unwrap_or_else(|| "timeline.html".into());
         needed.push((name, t.map_or_else(|| PathBuf::from("content/timeline"), section_file)));
     }
     needed.push(("404.html".into(), PathBuf::from("content")));
@@ -669,8 +786,11 @@ fn missing_templates(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
                 1 => String::new(),
                 n => format!(" (and {} more)", n - 1),
             };
-            Diagnostic::file(&files[0], format!("template `{name}` not found; it renders this file{more}"))
-                .with_hint("add it to templates/ or to the theme's templates/ folder, or fix the `template` key")
+            Diagnostic::file(
+                &files[0],
+                format!("template `{name}` not found; it renders this file{more}"),
+            )
+            .with_hint("add it to templates/ or to the theme's templates/ folder, or fix the `template` key")
         })
         .collect()
 }
@@ -689,7 +809,10 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
         let mut ctx = base_context(&p.url, base);
         ctx.insert("page", &page_ctx(data, &theme.events, i));
         let template = p.meta.template.as_deref().unwrap_or("page.html");
-        theme.render(template, &ctx).map(|html| RenderedFile { path: output_path(&p.url), bytes: html.into_bytes() })
+        theme.render(template, &ctx).map(|html| RenderedFile {
+            path: output_path(&p.url),
+            bytes: html.into_bytes(),
+        })
     });
     let sections = (0..site.sections.len()).into_par_iter().map(|i| {
         let s = &site.sections[i];
@@ -697,7 +820,10 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
         ctx.insert("section", &section_ctx(data, i));
         let default = if i == 0 { "index.html" } else { "section.html" };
         let template = s.meta.template.as_deref().unwrap_or(default);
-        theme.render(template, &ctx).map(|html| RenderedFile { path: output_path(&s.url), bytes: html.into_bytes() })
+        theme.render(template, &ctx).map(|html| RenderedFile {
+            path: output_path(&s.url),
+            bytes: html.into_bytes(),
+        })
     });
     let mut results: Vec<Result<RenderedFile, Diagnostic>> = pages.chain(sections).collect();
     if has_timeline(site) {
@@ -706,7 +832,10 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
     results.push(
         theme
             .render("404.html", &base_context("/404.html", base))
-            .map(|html| RenderedFile { path: "404.html".into(), bytes: html.into_bytes() }),
+            .map(|html| RenderedFile {
+                path: "404.html".into(),
+                bytes: html.into_bytes(),
+            }),
     );
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -731,26 +860,47 @@ fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
         let year = e.date.iso[..4].parse().unwrap_or_default();
         match years.last_mut() {
             Some(y) if y.year == year => y.events.push(e.clone()),
-            _ => years.push(YearCtx { year, events: vec![e.clone()] }),
+            _ => years.push(YearCtx {
+                year,
+                events: vec![e.clone()],
+            }),
         }
     }
     let json_ld = timeline::export::json_ld(data.events, &link.title, &link.permalink);
-    ctx.insert("timeline", &TimelineCtx { years, count: data.events.len(), actors, json_ld });
+    ctx.insert(
+        "timeline",
+        &TimelineCtx {
+            years,
+            count: data.events.len(),
+            actors,
+            json_ld,
+        },
+    );
     let (content, summary) = match (&site.timeline_section, data.timeline_md) {
         (Some(s), Some(md)) => (md.html.clone(), s.meta.summary.clone()),
         _ => (String::new(), None),
     };
-    ctx.insert("section", &SectionCtx {
-        title: link.title.clone(),
-        summary,
-        url: link.url.clone(),
-        permalink: link.permalink.clone(),
-        content,
-        toc: Vec::new(),
-        pages: Vec::new(),
-        subsections: Vec::new(),
-        ancestors: ancestors(site, Some(0)),
-    });
-    let template = site.timeline_section.as_ref().and_then(|s| s.meta.template.clone()).unwrap_or_else(|| "timeline.html".into());
-    theme.render(&template, &ctx).map(|html| RenderedFile { path: output_path(&link.url), bytes: html.into_bytes() })
+    ctx.insert(
+        "section",
+        &SectionCtx {
+            title: link.title.clone(),
+            summary,
+            url: link.url.clone(),
+            permalink: link.permalink.clone(),
+            content,
+            toc: Vec::new(),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            ancestors: ancestors(site, Some(0)),
+        },
+    );
+    let template = site
+        .timeline_section
+        .as_ref()
+        .and_then(|s| s.meta.template.clone())
+        .unwrap_or_else(|| "timeline.html".into());
+    theme.render(&template, &ctx).map(|html| RenderedFile {
+        path: output_path(&link.url),
+        bytes: html.into_bytes(),
+    })
 }

@@ -42,14 +42,20 @@ fn explainer(title: &str) -> String {
 /// Creates a new site in `dir`: config, sample content and the default theme.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if dir.join("content").exists() || dir.join("site.yaml").exists() {
-        return Err(Error::Usage(format!("{} already holds a site; pick an empty folder", dir.display())));
+        return Err(Error::Usage(format!(
+            "{} already holds a site; pick an empty folder",
+            dir.display()
+        )));
     }
     let mut written = Vec::new();
     let files: [(&str, String); 5] = [
         ("site.yaml", SITE_YAML.into()),
         ("content/_index.md", HOME.into()),
         ("content/explainers/_index.md", EXPLAINERS.into()),
-        ("content/explainers/first-question.md", explainer("What is the first question?")),
+        (
+            "content/explainers/first-question.md",
+            explainer("What is the first question?"),
+        ),
         ("content/timeline/first-event.md", EVENT_EXAMPLE.into()),
     ];
     for (rel, text) in files {
@@ -81,7 +87,10 @@ pub fn new(root: &Path, kind: Kind, name: &str) -> Result<PathBuf, Error> {
     let slug = slugify(name);
     let title = name.replace('"', "'");
     let (path, text) = match kind {
-        Kind::Explainer => (root.join("content/explainers").join(format!("{slug}.md")), explainer(&title)),
+        Kind::Explainer => (
+            root.join("content/explainers").join(format!("{slug}.md")),
+            explainer(&title),
+        ),
         Kind::Event => {
             let today = jiff::Zoned::now().date();
             let text = format!("---\ntitle: \"{title}\"\ndate: {today}\n---\n\nWhat happened, in a sentence or two.\n");
@@ -94,7 +103,10 @@ pub fn new(root: &Path, kind: Kind, name: &str) -> Result<PathBuf, Error> {
 /// Writes a file that must not exist yet.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
     if path.exists() {
-        return Err(Error::Usage(format!("{} already exists; not overwriting it", path.display())));
+        return Err(Error::Usage(format!(
+            "{} already exists; not overwriting it",
+            path.display()
+        )));
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

@@ -32,10 +32,7 @@ fn to_diagnostic(err: &serde_yaml::Error, origin: &Origin) -> Diagnostic {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
-    let (line, col) = err
-        .location()
-        .map(|l| (l.line(), l.column()))
-        .unwrap_or((1, 1));
+    let (line, col) = err.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
     let file_line = origin.first_line + line - 1;
     // serde_yaml puts the path of a nested value first: "key_figures[0].source: ...".
     let (path, message) = match message.split_once(": ") {

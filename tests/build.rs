@@ -12,9 +12,18 @@ fn page(title: &str, extra: &str, body: &str) -> String {
 fn builds_pretty_urls_sections_feeds_and_assets() {
     let f = Fixture::new();
     f.write("site.yaml", "title: Test site\nbase_url: https://news.example/\n");
-    f.write("content/explainers/_index.md", "---\ntitle: Explainers\nsort_by: weight\n---\nIntro.\n");
-    f.write("content/explainers/pay.md", &page("Pay", "weight: 2\ndate: 2024-07\n", "## Why\n\nBecause.\n"));
-    f.write("content/explainers/cost.md", &page("Cost", "weight: 1\n", "See [pay](pay.md#why).\n"));
+    f.write(
+        "content/explainers/_index.md",
+        "---\ntitle: Explainers\nsort_by: weight\n---\nIntro.\n",
+    );
+    f.write(
+        "content/explainers/pay.md",
+        &page("Pay", "weight: 2\ndate: 2024-07\n", "## Why\n\nBecause.\n"),
+    );
+    f.write(
+        "content/explainers/cost.md",
+        &page("Cost", "weight: 1\n", "See [pay](pay.md#why).\n"),
+    );
     f.write("content/explainers/chart.png", "PNG");
     f.write("content/bundle/index.md", &page("Bundle", "", "![x](photo.jpg)\n"));
     f.write("content/bundle/photo.jpg", "JPG");
@@ -69,14 +78,46 @@ fn front_matter_accepts_bom_and_crlf() {
 #[test]
 fn front_matter_errors_name_file_line_and_column() {
     let cases: &[(&str, &[u8], &str)] = &[
-        ("unknown key", b"---\ntitle: A\ntitel: B\n---\n", "content/x.md:3:1: unknown key `titel`"),
-        ("missing title", b"---\nsummary: s\n---\n", "content/x.md:2:1: missing required key `title`"),
-        ("impossible date", b"---\ntitle: A\ndate: 2023-02-30\n---\n", "content/x.md:3:7: `date`: February 2023 has no day 30"),
-        ("month 13", b"---\ntitle: A\ndate: 2024-13\n---\n", "content/x.md:3:7: `date`: month 13 does not exist"),
-        ("non-UTF-8", b"---\ntitle: caf\xe9\n---\n", "content/x.md:2:11: the file is not valid UTF-8"),
-        ("unterminated", b"---\ntitle: A\nbody\n", "content/x.md:1:1: the front matter is never closed"),
-        ("no front matter", b"# Just markdown\n", "content/x.md:1:1: the file has no front matter"),
-        ("a list", b"---\n- a\n- b\n---\n", "content/x.md:2:1: expected a mapping"),
+        (
+            "unknown key",
+            b"---\ntitle: A\ntitel: B\n---\n",
+            "content/x.md:3:1: unknown key `titel`",
+        ),
+        (
+            "missing title",
+            b"---\nsummary: s\n---\n",
+            "content/x.md:2:1: missing required key `title`",
+        ),
+        (
+            "impossible date",
+            b"---\ntitle: A\ndate: 2023-02-30\n---\n",
+            "content/x.md:3:7: `date`: February 2023 has no day 30",
+        ),
+        (
+            "month 13",
+            b"---\ntitle: A\ndate: 2024-13\n---\n",
+            "content/x.md:3:7: `date`: month 13 does not exist",
+        ),
+        (
+            "non-UTF-8",
+            b"---\ntitle: caf\xe9\n---\n",
+            "content/x.md:2:11: the file is not valid UTF-8",
+        ),
+        (
+            "unterminated",
+            b"---\ntitle: A\nbody\n",
+            "content/x.md:1:1: the front matter is never closed",
+        ),
+        (
+            "no front matter",
+            b"# Just markdown\n",
+            "content/x.md:1:1: the file has no front matter",
+        ),
+        (
+            "a list",
+            b"---\n- a\n- b\n---\n",
+            "content/x.md:2:1: expected a mapping",
+        ),
         ("bad yaml", b"---\ntitle: [unclosed\n---\n", "content/x.md:"),
     ];
     for (name, bytes, expected) in cases {
@@ -94,7 +135,12 @@ fn every_error_is_reported_not_only_the_first() {
     f.write("content/b.md", "---\ntitle: B\ndate: 2024-00\n---\n");
     f.write("content/c.md", "---\ntitle: C\n---\n[gone](missing.md)\n");
     let err = f.build_err();
-    for needle in ["content/a.md:2:1", "content/b.md:3:7", "content/c.md:4:1: link to `missing.md`, which does not exist", "3 errors"] {
+    for needle in [
+        "content/a.md:2:1",
+        "content/b.md:3:7",
+        "content/c.md:4:1: link to `missing.md`, which does not exist",
+        "3 errors",
+    ] {
         assert!(err.contains(needle), "missing {needle}:\n{err}");
     }
 }
@@ -114,17 +160,26 @@ fn slugs_cannot_climb_out_of_their_folder() {
         let f = Fixture::new();
         f.write("content/a.md", &page("A", &format!("slug: \"{slug}\"\n"), ""));
         let err = f.build_err();
-        assert!(err.contains("content/a.md:3:1:") && err.contains("cannot be a slug"), "{slug}: {err}");
+        assert!(
+            err.contains("content/a.md:3:1:") && err.contains("cannot be a slug"),
+            "{slug}: {err}"
+        );
     }
 }
 
 #[test]
 fn links_to_missing_pages_name_file_and_line() {
     let f = Fixture::new();
-    f.write("content/x/a.md", &page("A", "", "Line one.\n\nSee [b](@/x/b.md) and [c](../c.md).\n"));
+    f.write(
+        "content/x/a.md",
+        &page("A", "", "Line one.\n\nSee [b](@/x/b.md) and [c](../c.md).\n"),
+    );
     f.write("content/c.md", &page("C", "", ""));
     let err = f.build_err();
-    assert!(err.contains("content/x/a.md:6:5: link to `@/x/b.md`, which does not exist"), "{err}");
+    assert!(
+        err.contains("content/x/a.md:6:5: link to `@/x/b.md`, which does not exist"),
+        "{err}"
+    );
     assert!(!err.contains("link to `../c.md`"), "existing page reported: {err}");
 }
 
@@ -132,7 +187,14 @@ fn links_to_missing_pages_name_file_and_line() {
 fn toc_summary_and_reading_time_reach_templates() {
     let f = Fixture::new();
     let words = "word ".repeat(450);
-    f.write("content/a.md", &page("A", "", &format!("First para.\n\n## One\n\n### Sub\n\n## One\n\n{words}\n")));
+    f.write(
+        "content/a.md",
+        &page(
+            "A",
+            "",
+            &format!("First para.\n\n## One\n\n### Sub\n\n## One\n\n{words}\n"),
+        ),
+    );
     f.build_ok();
     let html = f.read("public/a/index.html");
     assert!(html.contains("<li>one:One<i>sub</i></li><li>one-1:One</li>"), "{html}");
@@ -163,19 +225,31 @@ fn site_templates_override_the_theme_by_name() {
 #[test]
 fn template_errors_name_the_template_file_and_line() {
     let f = Fixture::new();
-    f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block body %}\n{{ page.title \n{% endblock %}");
+    f.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block body %}\n{{ page.title \n{% endblock %}",
+    );
     f.write("content/a.md", &page("A", "", ""));
     let err = f.build_err();
     assert!(err.contains("templates/page.html:4:1:"), "syntax error: {err}");
 
     let f = Fixture::new();
-    f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block body %}\n{{ page.title | nosuchfilter }}\n{% endblock %}");
+    f.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block body %}\n{{ page.title | nosuchfilter }}\n{% endblock %}",
+    );
     f.write("content/a.md", &page("A", "", ""));
     let err = f.build_err();
-    assert!(err.contains("templates/page.html:3:") && err.contains("nosuchfilter"), "unknown filter: {err}");
+    assert!(
+        err.contains("templates/page.html:3:") && err.contains("nosuchfilter"),
+        "unknown filter: {err}"
+    );
 
     let f = Fixture::new();
-    f.write("templates/page.html", "{% extends \"base.html\" %}{% block body %}\n\n{{ page.nope.deeper }}{% endblock %}");
+    f.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}\n\n{{ page.nope.deeper }}{% endblock %}",
+    );
     f.write("content/a.md", &page("A", "", ""));
     let err = f.build_err();
     assert!(err.contains("templates/page.html:3:"), "render error: {err}");
@@ -197,7 +271,12 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     f.build_err();
     assert_eq!(snapshot(&f.path("public")), before);
     // No staging folder is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(f.root()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("dossier-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(f.root())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains("dossier-"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A later good build replaces the output, including removed pages.
     f.remove("content/b.md");
@@ -212,7 +291,10 @@ fn refuses_output_folders_that_hold_the_site() {
     for out in [".", "content", "content/inner", "themes", "templates", ".."] {
         let o = f.run(&["build", "--output", out]);
         assert_eq!(o.status.code(), Some(2), "{out}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to write the site into"), "{out}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("refusing to write the site into"),
+            "{out}"
+        );
     }
     std::fs::create_dir_all(f.path("elsewhere")).unwrap();
     std::fs::write(f.path("elsewhere/notes.txt"), "mine").unwrap();
@@ -246,7 +328,10 @@ fn symlinks_never_lead_out_of_the_site_and_loops_do_not_hang() {
     symlink(f.path("content/loop"), f.path("content/loop/again")).unwrap();
     symlink(f.path("content/self"), f.path("content/self")).unwrap();
     let err = f.build_err();
-    assert!(err.contains("content/secret.md: the symlink points outside the site"), "{err}");
+    assert!(
+        err.contains("content/secret.md: the symlink points outside the site"),
+        "{err}"
+    );
     assert!(err.contains("content/self: the symlink is broken or loops"), "{err}");
     assert!(!f.exists("public/secret/index.html"));
 }
@@ -255,9 +340,19 @@ fn symlinks_never_lead_out_of_the_site_and_loops_do_not_hang() {
 fn init_and_new_make_a_site_that_builds() {
     let tmp = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_dossier");
-    let run = |args: &[&str]| std::process::Command::new(bin).args(args).current_dir(tmp.path()).output().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
     assert!(run(&["init", "site"]).status.success());
-    assert!(run(&["new", "explainer", "Who pays?", "--root", "site"]).status.success());
+    assert!(
+        run(&["new", "explainer", "Who pays?", "--root", "site"])
+            .status
+            .success()
+    );
     assert!(run(&["new", "event", "Talks begin", "--root", "site"]).status.success());
     assert!(tmp.path().join("site/content/explainers/who-pays.md").exists());
     let o = run(&["build", "--root", "site"]);
@@ -266,13 +361,22 @@ fn init_and_new_make_a_site_that_builds() {
     assert!(tmp.path().join("site/public/timeline/index.html").exists());
     // Neither overwrites.
     assert_eq!(run(&["init", "site"]).status.code(), Some(2));
-    assert_eq!(run(&["new", "explainer", "Who pays?", "--root", "site"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["new", "explainer", "Who pays?", "--root", "site"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn every_command_has_help() {
     let f = Fixture::new();
-    for cmd in [&["--help"][..], &["build", "--help"], &["check", "--help"], &["init", "--help"], &["new", "--help"]] {
+    for cmd in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["check", "--help"],
+        &["init", "--help"],
+        &["new", "--help"],
+    ] {
         let o = f.run(cmd);
         assert!(o.status.success());
         assert!(String::from_utf8_lossy(&o.stdout).contains("Usage"));

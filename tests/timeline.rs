@@ -11,9 +11,18 @@ fn site() -> Fixture {
     f.write("site.yaml", CATEGORIES);
     f.write("content/explainers/cost.md", "---\ntitle: Cost\nsources:\n  - id: src\nevents:\n  - title: Talks begin\n    date: 2024-07\n    category: talks\n    description: The *first* talks.\n---\nBody.\n");
     f.write("content/timeline/strike.md", "---\ntitle: 11th strike\ndate: 2024-06-27\nend: 2024-07-02\ncategory: strike\nactors: [bma]\nsources: [src]\nrelated: [\"@/explainers/cost.md\"]\n---\nFive days.\n");
-    f.write("content/timeline/start.md", "---\ntitle: Action begins\ndate: 2022\n---\n");
-    f.write("content/timeline/dec.md", "---\ntitle: Cancellations counted\ndate: 2022-12\ncategory: strike\n---\n");
-    f.write("content/timeline/election.md", "---\ntitle: Election\ndate: 2024-07-04\n---\n");
+    f.write(
+        "content/timeline/start.md",
+        "---\ntitle: Action begins\ndate: 2022\n---\n",
+    );
+    f.write(
+        "content/timeline/dec.md",
+        "---\ntitle: Cancellations counted\ndate: 2022-12\ncategory: strike\n---\n",
+    );
+    f.write(
+        "content/timeline/election.md",
+        "---\ntitle: Election\ndate: 2024-07-04\n---\n",
+    );
     f
 }
 
@@ -22,8 +31,19 @@ fn the_timeline_page_groups_by_year_in_date_order() {
     let f = site();
     f.build_ok();
     let html = f.read("public/timeline/index.html");
-    let order = ["<h2>2022</h2>", "Action begins", "Cancellations counted", "<h2>2024</h2>", "11th strike", "Talks begin", "Election"];
-    let pos: Vec<usize> = order.iter().map(|s| html.find(s).unwrap_or_else(|| panic!("{s} missing:\n{html}"))).collect();
+    let order = [
+        "<h2>2022</h2>",
+        "Action begins",
+        "Cancellations counted",
+        "<h2>2024</h2>",
+        "11th strike",
+        "Talks begin",
+        "Election",
+    ];
+    let pos: Vec<usize> = order
+        .iter()
+        .map(|s| html.find(s).unwrap_or_else(|| panic!("{s} missing:\n{html}")))
+        .collect();
     assert!(pos.windows(2).all(|w| w[0] < w[1]), "order {pos:?}:\n{html}");
     for needle in [
         "<time datetime=\"2022\">2022</time>",
@@ -37,7 +57,10 @@ fn the_timeline_page_groups_by_year_in_date_order() {
     }
     // The page lists the events related to it: its own and the one naming it.
     let cost = f.read("public/explainers/cost/index.html");
-    assert!(cost.contains("27 June – 2 July 2024: 11th strike") && cost.contains("July 2024: Talks begin"), "{cost}");
+    assert!(
+        cost.contains("27 June – 2 July 2024: 11th strike") && cost.contains("July 2024: Talks begin"),
+        "{cost}"
+    );
 }
 
 #[test]
@@ -48,12 +71,21 @@ fn timeline_json_parses_back_to_the_same_events() {
     let events = json["events"].as_array().unwrap();
     assert_eq!(events.len(), 5);
     let strike = events.iter().find(|e| e["text"]["headline"] == "11th strike").unwrap();
-    assert_eq!(strike["start_date"], serde_json::json!({"year": 2024, "month": 6, "day": 27}));
-    assert_eq!(strike["end_date"], serde_json::json!({"year": 2024, "month": 7, "day": 2}));
+    assert_eq!(
+        strike["start_date"],
+        serde_json::json!({"year": 2024, "month": 6, "day": 27})
+    );
+    assert_eq!(
+        strike["end_date"],
+        serde_json::json!({"year": 2024, "month": 7, "day": 2})
+    );
     assert_eq!(strike["group"], "Strike");
     assert_eq!(strike["unique_id"], "2024-06-27-11th-strike");
     // Partial dates keep their precision: no invented month or day.
-    let start = events.iter().find(|e| e["text"]["headline"] == "Action begins").unwrap();
+    let start = events
+        .iter()
+        .find(|e| e["text"]["headline"] == "Action begins")
+        .unwrap();
     assert_eq!(start["start_date"], serde_json::json!({"year": 2022}));
     let talks = events.iter().find(|e| e["text"]["headline"] == "Talks begin").unwrap();
     assert_eq!(talks["start_date"], serde_json::json!({"year": 2024, "month": 7}));
@@ -69,7 +101,11 @@ fn timeline_ics_parses_back_with_day_precision_events_only() {
     let mut parser = ical::IcalParser::new(text.as_bytes());
     let cal = parser.next().expect("one calendar").expect("it parses");
     let get = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
-        e.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone()).unwrap_or_default()
+        e.properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
     };
     let summaries: Vec<String> = cal.events.iter().map(|e| get(e, "SUMMARY")).collect();
     assert_eq!(summaries, ["11th strike", "Election"]);
@@ -84,10 +120,15 @@ fn timeline_ics_parses_back_with_day_precision_events_only() {
 #[test]
 fn the_timeline_page_carries_json_ld() {
     let f = site();
-    f.write("themes/explainer/templates/timeline.html", "<script type=\"application/ld+json\">{{ timeline.json_ld | safe }}</script>");
+    f.write(
+        "themes/explainer/templates/timeline.html",
+        "<script type=\"application/ld+json\">{{ timeline.json_ld | safe }}</script>",
+    );
     f.build_ok();
     let html = f.read("public/timeline/index.html");
-    let json = html.trim_start_matches("<script type=\"application/ld+json\">").trim_end_matches("</script>");
+    let json = html
+        .trim_start_matches("<script type=\"application/ld+json\">")
+        .trim_end_matches("</script>");
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(v["@type"], "ItemList");
     assert_eq!(v["itemListElement"].as_array().unwrap().len(), 5);
@@ -105,7 +146,10 @@ fn templates_can_ask_for_events() {
     );
     f.build_ok();
     let html = f.read("public/explainers/cost/index.html");
-    assert_eq!(html, "[Cancellations counted][11th strike]|[11th strike][Talks begin]|[11th strike][Talks begin][Election]|[11th strike->Talks begin]");
+    assert_eq!(
+        html,
+        "[Cancellations counted][11th strike]|[11th strike][Talks begin]|[11th strike][Talks begin][Election]|[11th strike->Talks begin]"
+    );
 }
 
 fn event_error(front: &str) -> String {
@@ -117,17 +161,36 @@ fn event_error(front: &str) -> String {
 #[test]
 fn event_errors_name_file_line_and_say_what_to_do() {
     let err = event_error("title: X\ndate: 2024-01\ncategory: strik\n");
-    assert!(err.contains("content/timeline/bad.md:4:1: unknown category `strik`") && err.contains("did you mean `strike`?"), "{err}");
+    assert!(
+        err.contains("content/timeline/bad.md:4:1: unknown category `strik`") && err.contains("did you mean `strike`?"),
+        "{err}"
+    );
     let err = event_error("title: X\ndate: 2024-05\nend: 2024-04\n");
-    assert!(err.contains("content/timeline/bad.md:4:1: the event ends (2024-04) before it starts (2024-05)"), "{err}");
+    assert!(
+        err.contains("content/timeline/bad.md:4:1: the event ends (2024-04) before it starts (2024-05)"),
+        "{err}"
+    );
     let err = event_error("title: X\ndate: 2024\nsources: [nowhere]\n");
-    assert!(err.contains("content/timeline/bad.md:4:") && err.contains("unknown source `nowhere`"), "{err}");
+    assert!(
+        err.contains("content/timeline/bad.md:4:") && err.contains("unknown source `nowhere`"),
+        "{err}"
+    );
     let err = event_error("title: X\ndate: 2024\nrelated: [\"@/explainers/nope.md\"]\n");
-    assert!(err.contains("content/timeline/bad.md:4:") && err.contains("related page `@/explainers/nope.md` does not exist"), "{err}");
+    assert!(
+        err.contains("content/timeline/bad.md:4:")
+            && err.contains("related page `@/explainers/nope.md` does not exist"),
+        "{err}"
+    );
     let err = event_error("title: X\ndate: 2023-02-29\n");
-    assert!(err.contains("content/timeline/bad.md:3:7: `date`: February 2023 has no day 29"), "{err}");
+    assert!(
+        err.contains("content/timeline/bad.md:3:7: `date`: February 2023 has no day 29"),
+        "{err}"
+    );
     let err = event_error("title: X\ndate: 24-01\n");
-    assert!(err.contains("content/timeline/bad.md:3:7:") && err.contains("write YYYY, YYYY-MM or YYYY-MM-DD"), "{err}");
+    assert!(
+        err.contains("content/timeline/bad.md:3:7:") && err.contains("write YYYY, YYYY-MM or YYYY-MM-DD"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -136,14 +199,23 @@ fn duplicate_event_ids_are_an_error() {
     f.write("content/timeline/a.md", "---\ntitle: A\ndate: 2024\nid: same\n---\n");
     f.write("content/timeline/b.md", "---\ntitle: B\ndate: 2024\nid: same\n---\n");
     let err = f.build_err();
-    assert!(err.contains("content/timeline/b.md:4:1: event id `same` is used twice"), "{err}");
+    assert!(
+        err.contains("content/timeline/b.md:4:1: event id `same` is used twice"),
+        "{err}"
+    );
 }
 
 #[test]
 fn derived_ids_are_unique() {
     let f = site();
-    f.write("content/timeline/again.md", "---\ntitle: Election\ndate: 2024-07-04\n---\n");
+    f.write(
+        "content/timeline/again.md",
+        "---\ntitle: Election\ndate: 2024-07-04\n---\n",
+    );
     f.build_ok();
     let html = f.read("public/timeline/index.html");
-    assert!(html.contains("id=\"2024-07-04-election\"") && html.contains("id=\"2024-07-04-election-2\""), "{html}");
+    assert!(
+        html.contains("id=\"2024-07-04-election\"") && html.contains("id=\"2024-07-04-election-2\""),
+        "{html}"
+    );
 }

@@ -48,8 +48,7 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let yaml_start = first.len() + 1;
     let mut offset = yaml_start.min(text.len());
-    let mut line_no = 2;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         if line.trim_end() == "---" {
             let body_start = (offset + line.len()).min(text.len());
             return Ok(Split {
@@ -60,12 +59,9 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
-    Err(
-        Diagnostic::at(file, text, 1, 1, "the front matter is never closed")
-            .with_hint("add a line `---` after the last front matter key"),
-    )
+    Err(Diagnostic::at(file, text, 1, 1, "the front matter is never closed")
+        .with_hint("add a line `---` after the last front matter key"))
 }
 
 /// The 1-based (line, column) in the file of the first `needle` inside the
@@ -75,7 +71,10 @@ pub fn locate(split: &Split, needle: &str) -> (usize, usize) {
         .yaml
         .lines()
         .enumerate()
-        .find_map(|(i, l)| l.find(needle).map(|c| (split.yaml_line + i, l[..c].chars().count() + 1)))
+        .find_map(|(i, l)| {
+            l.find(needle)
+                .map(|c| (split.yaml_line + i, l[..c].chars().count() + 1))
+        })
         .unwrap_or((split.yaml_line.saturating_sub(1).max(1), 1))
 }
 

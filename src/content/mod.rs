@@ -136,11 +136,7 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
         .collect();
 
     // Reading and parsing are independent per file: do them in parallel.
-    let classified: Vec<(Kind, &walk::Found)> = walked
-        .files
-        .iter()
-        .map(|f| (classify(&f.rel, &bundles), f))
-        .collect();
+    let classified: Vec<(Kind, &walk::Found)> = walked.files.iter().map(|f| (classify(&f.rel, &bundles), f)).collect();
     let parsed: Vec<Result<Option<Parsed>, Diagnostic>> = classified
         .par_iter()
         .map(|(kind, found)| parse_file(kind, found))
@@ -281,19 +277,17 @@ pub fn url_segment(name: &str) -> String {
 }
 
 /// Every folder is a section, except page bundles and the timeline folder.
-fn build_sections(
-    site: &mut Site,
-    dirs: &[String],
-    bundles: &[&str],
-    mut files: HashMap<String, Section>,
-) {
+fn build_sections(site: &mut Site, dirs: &[String], bundles: &[&str], mut files: HashMap<String, Section>) {
     let mut all: BTreeMap<String, Section> = BTreeMap::new();
     let is_section = |d: &str| {
         d != TIMELINE_DIR
             && !d.starts_with("timeline/")
             && !bundles.iter().any(|b| d == *b || d.starts_with(&format!("{b}/")))
     };
-    for dir in std::iter::once("").chain(dirs.iter().map(String::as_str)).filter(|d| is_section(d)) {
+    for dir in std::iter::once("")
+        .chain(dirs.iter().map(String::as_str))
+        .filter(|d| is_section(d))
+    {
         let mut section = files.remove(dir).unwrap_or_else(|| Section {
             file: None,
             dir: dir.to_string(),
@@ -431,7 +425,10 @@ fn sort_pages(pages: &mut [usize], all: &[Page], by: SortBy) {
         SortBy::Weight => pages.sort_by_key(|i| (all[*i].meta.weight.is_none(), all[*i].meta.weight, title(i))),
         SortBy::Date => pages.sort_by(|a, b| {
             let (da, db) = (all[*a].meta.date, all[*b].meta.date);
-            (db.is_none(), db).cmp(&(da.is_none(), da)).reverse().then(title(a).cmp(&title(b)))
+            (db.is_none(), db)
+                .cmp(&(da.is_none(), da))
+                .reverse()
+                .then(title(a).cmp(&title(b)))
         }),
         SortBy::Title => pages.sort_by_key(title),
     }
@@ -442,12 +439,18 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
     let mut owners: HashMap<String, PathBuf> = HashMap::new();
     let mut problems = Vec::new();
     let sections = site.sections.iter().map(|s| {
-        (s.url.clone(), s.file.clone().unwrap_or_else(|| Path::new("content").join(&s.dir)))
+        (
+            s.url.clone(),
+            s.file.clone().unwrap_or_else(|| Path::new("content").join(&s.dir)),
+        )
     });
     let pages = site.pages.iter().map(|p| (p.url.clone(), p.file.clone()));
     let timeline = (!site.events.is_empty() || site.timeline_section.is_some())
         .then(|| (format!("/{TIMELINE_DIR}/"), PathBuf::from("content/timeline")));
-    let assets = site.assets.iter().map(|a| (format!("/{}", a.dest), Path::new("content").join(&a.dest)));
+    let assets = site
+        .assets
+        .iter()
+        .map(|a| (format!("/{}", a.dest), Path::new("content").join(&a.dest)));
     for (url, file) in sections.chain(pages).chain(timeline).chain(assets) {
         if let Some(first) = owners.get(&url) {
             problems.push(
@@ -516,7 +519,11 @@ pub fn check_references(site: &Site) -> Vec<Diagnostic> {
         let mut seen = std::collections::HashSet::new();
         for s in &page.meta.sources {
             if !seen.insert(&s.id) {
-                report(&format!("id: {}", s.id), format!("source `{}` is listed twice", s.id), "list each source once");
+                report(
+                    &format!("id: {}", s.id),
+                    format!("source `{}` is listed twice", s.id),
+                    "list each source once",
+                );
             }
             if s.title.is_none() && site.config.source(&s.id).is_none() {
                 report(
@@ -527,14 +534,17 @@ pub fn check_references(site: &Site) -> Vec<Diagnostic> {
             }
         }
         for k in &page.meta.key_figures {
-            if let Some(id) = &k.source {
-                if !page.meta.sources.iter().any(|s| &s.id == id) {
-                    report(
-                        &format!("source: {id}"),
-                        format!("key figure `{}` cites `{id}`, which is not in this page's sources", k.value),
-                        "add `- id: ...` for it under `sources:` on this page",
-                    );
-                }
+            if let Some(id) = &k.source
+                && !page.meta.sources.iter().any(|s| &s.id == id)
+            {
+                report(
+                    &format!("source: {id}"),
+                    format!(
+                        "key figure `{}` cites `{id}`, which is not in this page's sources",
+                        k.value
+                    ),
+                    "add `- id: ...` for it under `sources:` on this page",
+                );
             }
         }
     }

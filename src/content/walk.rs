@@ -50,8 +50,9 @@ pub fn walk(root: &Path, content_dir: &Path) -> Walked {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| display(root, p)).unwrap_or_else(|| "content".into());
-                out.problems
-                    .push(Diagnostic::file(path, format!("cannot read it: {e}")).with_hint("check the file's permissions"));
+                out.problems.push(
+                    Diagnostic::file(path, format!("cannot read it: {e}")).with_hint("check the file's permissions"),
+                );
                 continue;
             }
         };
@@ -83,13 +84,9 @@ pub fn walk(root: &Path, content_dir: &Path) -> Walked {
 
 /// The file a symlink leads to, if it stays inside the site and is a file.
 fn resolve_symlink(root: &Path, link: &Path) -> Result<Option<PathBuf>, String> {
-    let target = std::fs::canonicalize(link)
-        .map_err(|e| format!("the symlink is broken or loops ({e})"))?;
+    let target = std::fs::canonicalize(link).map_err(|e| format!("the symlink is broken or loops ({e})"))?;
     if !target.starts_with(root) {
-        return Err(format!(
-            "the symlink points outside the site, to {}",
-            target.display()
-        ));
+        return Err(format!("the symlink points outside the site, to {}", target.display()));
     }
     Ok(target.is_file().then_some(target))
 }
@@ -113,7 +110,15 @@ mod tests {
 
     #[test]
     fn editor_junk_is_recognised() {
-        for name in [".pay.md.swp", "pay.md~", "#pay.md#", "4913", ".#pay.md", "pay.md.bck", ".DS_Store"] {
+        for name in [
+            ".pay.md.swp",
+            "pay.md~",
+            "#pay.md#",
+            "4913",
+            ".#pay.md",
+            "pay.md.bck",
+            ".DS_Store",
+        ] {
             assert!(is_junk(name), "{name}");
         }
         for name in ["pay.md", "chart.png", "_index.md", "2024.md"] {

@@ -81,7 +81,9 @@ pub fn json_ld(events: &[Event], title: &str, permalink: &str) -> String {
         "itemListElement": items,
     });
     // "</" would end the <script> element early.
-    serde_json::to_string(&doc).expect("JSON values always serialise").replace("</", "<\\/")
+    serde_json::to_string(&doc)
+        .expect("JSON values always serialise")
+        .replace("</", "<\\/")
 }
 
 /// `timeline.ics` (RFC 5545): one all-day VEVENT per event whose start date
@@ -92,7 +94,14 @@ pub fn json_ld(events: &[Event], title: &str, permalink: &str) -> String {
 /// write it would bring in a second date library. Tests parse it back with an
 /// independent parser.
 pub fn icalendar(events: &[Event], config: &Config, permalink: &str) -> String {
-    let host = config.base_url.split("://").nth(1).unwrap_or("dossier").split('/').next().unwrap_or("dossier");
+    let host = config
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("dossier")
+        .split('/')
+        .next()
+        .unwrap_or("dossier");
     let mut out = String::new();
     let mut line = |s: String| fold(&mut out, &s);
     line("BEGIN:VCALENDAR".into());
@@ -131,7 +140,10 @@ fn compact(d: jiff::civil::Date) -> String {
 
 /// RFC 5545 TEXT escaping.
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
 }
 
 /// Appends a content line, folded at 75 octets (never inside a character), CRLF-terminated.

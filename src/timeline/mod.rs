@@ -56,18 +56,20 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
                 "swap `date` and `end`, or fix one of them".into(),
             );
         }
-        if let Some(cat) = &meta.category {
-            if site.config.category(cat).is_none() {
-                let ids = site.config.timeline.categories.iter().map(|c| c.id.as_str());
-                let hint = match did_you_mean(cat, ids) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "add it under `timeline: categories:` in site.yaml, or use one listed there".into(),
-                };
-                check("category:", format!("unknown category `{cat}`"), hint);
-            }
+        if let Some(cat) = &meta.category
+            && site.config.category(cat).is_none()
+        {
+            let ids = site.config.timeline.categories.iter().map(|c| c.id.as_str());
+            let hint = match did_you_mean(cat, ids) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "add it under `timeline: categories:` in site.yaml, or use one listed there".into(),
+            };
+            check("category:", format!("unknown category `{cat}`"), hint);
         }
         for source in &meta.sources {
-            let on_page = raw.page.is_some_and(|p| site.pages[p].meta.sources.iter().any(|s| &s.id == source));
+            let on_page = raw
+                .page
+                .is_some_and(|p| site.pages[p].meta.sources.iter().any(|s| &s.id == source));
             if site.config.source(source).is_none() && !on_page {
                 check(
                     source,
@@ -84,13 +86,21 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
             match links.resolve(&raw.rel, link) {
                 Some(url) if !related.contains(&url) => related.push(url),
                 Some(_) => {}
-                None => check(link, format!("related page `{link}` does not exist"), "link to a .md file under content/, e.g. \"@/explainers/pay.md\"".into()),
+                None => check(
+                    link,
+                    format!("related page `{link}` does not exist"),
+                    "link to a .md file under content/, e.g. \"@/explainers/pay.md\"".into(),
+                ),
             }
         }
         let id = match &meta.id {
             Some(id) => {
                 if !seen_explicit.insert(id.as_str()) {
-                    check("id:", format!("event id `{id}` is used twice"), "give each event its own `id`".into());
+                    check(
+                        "id:",
+                        format!("event id `{id}` is used twice"),
+                        "give each event its own `id`".into(),
+                    );
                 }
                 id.clone()
             }
@@ -112,14 +122,15 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
         });
     }
     // A stable sort keeps the written order among equal dates.
-    events.sort_by(|a, b| a.date.cmp(&b.date));
+    events.sort_by_key(|e| e.date);
     (events, problems)
 }
 
 impl Event {
     /// "27 June – 2 July 2024", or the date alone.
     pub fn when(&self) -> String {
-        self.end.map_or_else(|| self.date.display(), |end| self.date.display_range(&end))
+        self.end
+            .map_or_else(|| self.date.display(), |end| self.date.display_range(&end))
     }
 }
 
@@ -139,7 +150,13 @@ fn derive_id(date: &PartialDate, title: &str, taken: &mut HashSet<String>) -> St
 fn at(raw: &RawEvent, needle: &str, message: String) -> Diagnostic {
     let (line, col) = locate(&raw.front, needle);
     let line = line + raw.front_line - 2;
-    Diagnostic::at(&raw.file, &format!("{}{}", "---\n".repeat(raw.front_line - 1), raw.front), line, col, message)
+    Diagnostic::at(
+        &raw.file,
+        &format!("{}{}", "---\n".repeat(raw.front_line - 1), raw.front),
+        line,
+        col,
+        message,
+    )
 }
 
 /// Events grouped under their year, in timeline order.
@@ -155,7 +172,10 @@ pub fn by_year(events: &[Event]) -> Vec<Year<'_>> {
         let y = e.date.year_number();
         match years.last_mut() {
             Some(last) if last.year == y => last.events.push(e),
-            _ => years.push(Year { year: y, events: vec![e] }),
+            _ => years.push(Year {
+                year: y,
+                events: vec![e],
+            }),
         }
     }
     years

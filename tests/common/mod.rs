@@ -37,13 +37,18 @@ const TIMELINE: &str = r#"{% extends "base.html" %}{% block body %}<h1>{{ sectio
 impl Fixture {
     /// An empty site with the test theme.
     pub fn new() -> Fixture {
-        let f = Fixture { dir: tempfile::tempdir().unwrap() };
+        let f = Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        };
         f.write("themes/explainer/templates/base.html", BASE);
         f.write("themes/explainer/templates/page.html", PAGE);
         f.write("themes/explainer/templates/section.html", SECTION);
         f.write("themes/explainer/templates/index.html", SECTION);
         f.write("themes/explainer/templates/timeline.html", TIMELINE);
-        f.write("themes/explainer/templates/404.html", r#"{% extends "base.html" %}{% block body %}Not found{% endblock %}"#);
+        f.write(
+            "themes/explainer/templates/404.html",
+            r#"{% extends "base.html" %}{% block body %}Not found{% endblock %}"#,
+        );
         f.write("themes/explainer/static/style.css", "body{}");
         f.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
         f
@@ -74,7 +79,11 @@ impl Fixture {
 
     /// Runs the real binary in the site folder.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_dossier")).args(args).current_dir(self.root()).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .unwrap()
     }
 
     /// `dossier build`, asserting it succeeded.
@@ -109,7 +118,12 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     out.sort();
     out
