@@ -14,7 +14,7 @@
   var years = Array.prototype.slice.call(document.querySelectorAll(".timeline-year"));
   var status = document.getElementById("timeline-count");
   var empty = document.querySelector(".timeline-empty");
-  var reset = toolbar.querySelector(".filters__reset");
+  var reset = document.querySelector(".filters__reset");
   var total = events.length;
 
   // What each event can be filtered on.
