@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::date::PartialDate;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -24,7 +24,53 @@ pub struct Config {
     pub theme: String,
     /// Sources that any page or event may cite by id.
     pub sources: Vec<Source>,
+    /// Who's who: people and organisations, named by id from pages
+    /// (`people:`, `positions:`) and events (`actors:`).
+    pub people: Vec<Person>,
+    /// Terms defined once for the site, marked up where pages use them.
+    pub glossary: Vec<Term>,
     pub timeline: TimelineConfig,
+}
+
+/// A person or an organisation in the story.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    /// One line: who they are in this story.
+    pub role: String,
+    #[serde(default)]
+    pub kind: PersonKind,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonKind {
+    #[default]
+    Person,
+    Organisation,
+}
+
+/// A glossary entry. `aliases` are other names for the same thing (an
+/// abbreviation, an older name); each is marked up like the term.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Plain text: it also goes in a `title` attribute.
+    pub definition: String,
+    /// Anchor on the glossary page; default: made from the term.
+    pub id: Option<String>,
+}
+
+impl Term {
+    pub fn anchor(&self) -> String {
+        self.id.clone().unwrap_or_else(|| crate::markdown::slugify(&self.term))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -63,6 +109,8 @@ impl Default for Config {
             description: String::new(),
             theme: "explainer".into(),
             sources: Vec::new(),
+            people: Vec::new(),
+            glossary: Vec::new(),
             timeline: TimelineConfig::default(),
         }
     }
@@ -70,14 +118,14 @@ impl Default for Config {
 
 impl Config {
     /// Reads `root/site.yaml`, or gives the defaults when there is none.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
                 Diagnostic::file(CONFIG_FILE, "the file is not valid UTF-8").with_hint("save it as UTF-8")
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(Diagnostic::file(CONFIG_FILE, format!("cannot read it: {e}"))),
+            Err(e) => return Err(Diagnostic::file(CONFIG_FILE, format!("cannot read it: {e}")).into()),
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let origin = yaml::Origin {
@@ -87,38 +135,66 @@ impl Config {
         };
         let mut config: Config = yaml::parse(text, &origin)?;
         config.base_url = config.base_url.trim_end_matches('/').to_string();
-        config.check(text)?;
-        Ok(config)
+        let problems = config.check(text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(Diagnostics(problems))
+        }
     }
 
-    /// Checks what the types alone cannot.
-    fn check(&self, text: &str) -> Result<(), Diagnostic> {
-        let mut seen = std::collections::HashSet::new();
+    /// Checks what the types alone cannot, reporting every problem.
+    fn check(&self, text: &str) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let twice = |ids: Vec<&str>, what: &str, problems: &mut Vec<Diagnostic>| {
+            let mut seen = std::collections::HashSet::new();
+            for id in ids {
+                if !seen.insert(id) {
+                    problems.push(
+                        at_key(text, id, format!("{what} `{id}` is defined twice")).with_hint("give each its own id"),
+                    );
+                }
+            }
+        };
+        twice(
+            self.timeline.categories.iter().map(|c| c.id.as_str()).collect(),
+            "timeline category",
+            &mut problems,
+        );
+        twice(
+            self.sources.iter().map(|s| s.id.as_str()).collect(),
+            "source",
+            &mut problems,
+        );
+        twice(
+            self.people.iter().map(|p| p.id.as_str()).collect(),
+            "person",
+            &mut problems,
+        );
+        let anchors: Vec<String> = self.glossary.iter().map(Term::anchor).collect();
+        twice(
+            anchors.iter().map(String::as_str).collect(),
+            "glossary term",
+            &mut problems,
+        );
         for c in &self.timeline.categories {
-            if !seen.insert(&c.id) {
-                return Err(at_key(
-                    text,
-                    &c.id,
-                    format!("timeline category `{}` is defined twice", c.id),
-                ));
-            }
             if !is_hex_colour(&c.colour) {
-                return Err(at_key(text, &c.colour, format!("`{}` is not a colour", c.colour))
-                    .with_hint("write it as #rrggbb, e.g. \"#b3261e\" (quoted: YAML reads # as a comment)"));
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for s in &self.sources {
-            if !seen.insert(&s.id) {
-                return Err(at_key(text, &s.id, format!("source `{}` is defined twice", s.id)));
-            }
-            if s.title.is_none() {
-                return Err(
-                    at_key(text, &s.id, format!("source `{}` has no title", s.id)).with_hint("add `title: ...` to it")
+                problems.push(
+                    at_key(text, &c.colour, format!("`{}` is not a colour", c.colour))
+                        .with_hint("write it as #rrggbb, e.g. \"#b3261e\" (quoted: YAML reads # as a comment)"),
                 );
             }
         }
-        Ok(())
+        for s in self.sources.iter().filter(|s| s.title.is_none()) {
+            problems.push(
+                at_key(text, &s.id, format!("source `{}` has no title", s.id)).with_hint("add `title: ...` to it"),
+            );
+        }
+        problems
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {

@@ -182,6 +182,12 @@ impl Error {
     }
 }
 
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Site(d.sorted())
+    }
+}
+
 impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Self {
         Error::Site(d.into())

@@ -130,6 +130,9 @@ pub fn sitemap(site: &Site) -> RenderedFile {
     if has_timeline(site) {
         urls.push((format!("/{}/", crate::content::TIMELINE_DIR), None));
     }
+    if !site.config.glossary.is_empty() {
+        urls.push((crate::convert::GLOSSARY_URL.to_string(), None));
+    }
     urls.sort();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod content;
+pub mod convert;
 pub mod date;
 pub mod error;
 pub mod feeds;
@@ -29,15 +30,12 @@ pub mod scaffold;
 pub mod timeline;
 pub mod yaml;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::Site;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::markdown::{LinkMap, Rendered};
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone)]
@@ -115,17 +113,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     }
     let (site, mut problems) = content::load(&root, config, opts.drafts);
     problems.extend(content::check_references(&site));
-    let links = link_map(&site);
-    let (pages_md, sections_md, timeline_md) = render_markdown(&site, &links, &mut problems);
-    let (events, event_problems) = timeline::build(&site, &links);
+    let html = convert::convert(&site, &mut problems);
+    let (events, event_problems) = timeline::build(&site, &html.links);
     problems.extend(event_problems);
     stop_if_any(problems)?;
 
     let data = render::SiteData {
         site: &site,
-        pages_md: &pages_md,
-        sections_md: &sections_md,
-        timeline_md: timeline_md.as_ref(),
+        pages_md: &html.pages,
+        sections_md: &html.sections,
+        timeline_md: html.timeline.as_ref(),
+        glossary_md: &html.glossary,
         events: &events,
     };
     let theme = render::Theme::load(&root, &site.config.theme, &data).map_err(|p| Error::Site(Diagnostics(p)))?;
@@ -184,81 +182,4 @@ fn timeline_data(site: &Site, events: &[timeline::Event]) -> [render::RenderedFi
 
 fn stop_if_any(problems: Vec<Diagnostic>) -> Result<(), Error> {
     Diagnostics(problems).into_result(())
-}
-
-/// Which URL each Markdown file became, for resolving links between them.
-fn link_map(site: &Site) -> LinkMap {
-    let mut links = LinkMap::default();
-    for p in &site.pages {
-        links.insert(p.rel.clone(), p.url.clone());
-    }
-    for s in site.sections.iter().chain(&site.timeline_section) {
-        if s.file.is_some() {
-            let rel = if s.dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{}/_index.md", s.dir)
-            };
-            links.insert(rel, s.url.clone());
-        }
-    }
-    for e in site.events.iter().filter(|e| e.page.is_none()) {
-        links.insert(e.rel.clone(), format!("/{}/", content::TIMELINE_DIR));
-    }
-    links
-}
-
-/// Renders the Markdown of every page and section in parallel; a link to a
-/// missing page becomes a problem naming its file and line.
-fn render_markdown(
-    site: &Site,
-    links: &LinkMap,
-    problems: &mut Vec<Diagnostic>,
-) -> (Vec<Rendered>, Vec<Rendered>, Option<Rendered>) {
-    let one = |body: &str, rel: &str, line: usize, file: &Path| {
-        let (rendered, broken) = markdown::render(body, rel, line, links);
-        let text = std::fs::read_to_string(site.root.join(file)).unwrap_or_default();
-        let found: Vec<Diagnostic> = broken
-            .into_iter()
-            .map(|b| {
-                Diagnostic::at(
-                    file,
-                    &text.replace("\r\n", "\n"),
-                    b.line,
-                    b.col,
-                    format!("link to `{}`, which does not exist", b.target),
-                )
-                .with_hint("link to a .md file under content/, relative to this file or as `@/path/from/content.md`")
-            })
-            .collect();
-        (rendered, found)
-    };
-    let pages: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| one(&p.body, &p.rel, p.body_line, &p.file))
-        .collect();
-    let section = |s: &content::Section| {
-        let rel = if s.dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}/_index.md", s.dir)
-        };
-        let file = s.file.clone().unwrap_or_else(|| Path::new("content").join(&rel));
-        one(&s.body, &rel, s.body_line, &file)
-    };
-    let sections: Vec<_> = site.sections.par_iter().map(section).collect();
-    let timeline = site.timeline_section.as_ref().map(section);
-    let mut split = |v: Vec<(Rendered, Vec<Diagnostic>)>| {
-        v.into_iter()
-            .map(|(r, p)| {
-                problems.extend(p);
-                r
-            })
-            .collect::<Vec<_>>()
-    };
-    let pages_md = split(pages);
-    let sections_md = split(sections);
-    let timeline_md = timeline.map(|t| split(vec![t]).remove(0));
-    (pages_md, sections_md, timeline_md)
 }

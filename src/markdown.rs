@@ -34,12 +34,99 @@ pub struct Rendered {
     pub reading_time: usize,
 }
 
-/// A link that leads nowhere, with its 1-based line in the Markdown.
+/// A problem in the Markdown, with its 1-based place in the file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BrokenLink {
+pub struct Problem {
     pub line: usize,
     pub col: usize,
-    pub target: String,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+/// What a text may refer to besides other pages.
+#[derive(Default, Clone, Copy)]
+pub struct Refs<'a> {
+    /// The page's sources in citation order: `[@id]` cites source `id` as "[n]".
+    pub sources: &'a [String],
+    /// Terms to mark up where the text first uses them.
+    pub glossary: Option<&'a Glossary>,
+}
+
+/// The site's glossary, ready to find its terms in text.
+#[derive(Debug, Default, Clone)]
+pub struct Glossary {
+    /// (lowercase name or alias, term index), longest first so "pay
+    /// restoration" wins over "pay".
+    names: Vec<(String, usize)>,
+    /// (anchor, HTML-escaped definition) per term.
+    terms: Vec<(String, String)>,
+    url: String,
+}
+
+impl Glossary {
+    pub fn new(terms: &[crate::config::Term], url: &str) -> Glossary {
+        let mut names: Vec<(String, usize)> = terms
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                std::iter::once(&t.term)
+                    .chain(&t.aliases)
+                    .map(move |n| (n.to_ascii_lowercase(), i))
+            })
+            .filter(|(n, _)| !n.trim().is_empty())
+            .collect();
+        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        let terms = terms.iter().map(|t| (t.anchor(), escape_attr(&t.definition))).collect();
+        Glossary {
+            names,
+            terms,
+            url: url.to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The first use in `text` of a term not yet `used`: (start, end, term).
+    fn find(&self, text: &str, used: &[bool]) -> Option<(usize, usize, usize)> {
+        let lower = text.to_ascii_lowercase(); // ASCII-only: byte offsets stay valid
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (name, term) in &self.names {
+            if used[*term] {
+                continue;
+            }
+            let mut from = 0;
+            while let Some(pos) = lower[from..].find(name.as_str()).map(|p| p + from) {
+                let end = pos + name.len();
+                let before = lower[..pos].chars().next_back();
+                let after = lower[end..].chars().next();
+                if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+                    if best.is_none_or(|(b, _, _)| pos < b) {
+                        best = Some((pos, end, *term));
+                    }
+                    break;
+                }
+                from = pos + name.len().max(1);
+            }
+        }
+        best
+    }
+
+    fn open_tag(&self, term: usize) -> String {
+        let (anchor, definition) = &self.terms[term];
+        format!(
+            "<a class=\"term\" href=\"{}#{anchor}\" title=\"{definition}\">",
+            self.url
+        )
+    }
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Maps Markdown files (relative to `content/`) to the URLs they became.
@@ -109,45 +196,93 @@ fn options() -> Options {
 
 /// Renders the Markdown `text` of the file `from` (relative to `content/`),
 /// whose first line is line `first_line` of the file.
-pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap) -> (Rendered, Vec<BrokenLink>) {
+pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: Refs) -> (Rendered, Vec<Problem>) {
     let line_of = LineIndex::new(text);
+    let mut problems = Vec::new();
+    let mut problem = |offset: usize, message: String, hint: &'static str| {
+        let (line, col) = line_of.position(offset);
+        problems.push(Problem {
+            line: first_line + line - 1,
+            col,
+            message,
+            hint,
+        });
+    };
+    // `[@id]` is a reference link with no definition: make it a citation.
+    let cite = |link: pulldown_cmark::BrokenLink| {
+        let id = link.reference.strip_prefix('@')?;
+        Some((CowStr::from(format!("{CITE_SCHEME}{id}")), CowStr::from("")))
+    };
     let mut events: Vec<Event> = Vec::new();
-    let mut broken = Vec::new();
     let mut words = 0;
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        let event = match event {
+    let mut in_citation = false;
+    // Inside links, headings, code and images, text is never marked as a term.
+    let mut no_terms = 0usize;
+    let mut used_terms = vec![false; refs.glossary.map_or(0, |g| g.terms.len())];
+    let parser = Parser::new_with_broken_link_callback(text, options(), Some(cite));
+    for (event, range) in parser.into_offset_iter() {
+        if in_citation {
+            in_citation = !matches!(event, Event::End(TagEnd::Link));
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_SCHEME) => {
+                let id = &dest_url[CITE_SCHEME.len()..];
+                match refs.sources.iter().position(|s| s == id) {
+                    Some(n) => events.push(Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"citation\"><a href=\"#source-{0}\" aria-label=\"Source {0}\">[{0}]</a></sup>",
+                        n + 1
+                    )))),
+                    None => problem(
+                        range.start,
+                        format!("citation `[@{id}]` names no source of this page"),
+                        "add it to the page's `sources:` list, or fix the id",
+                    ),
+                }
+                in_citation = true;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) if is_internal_md(&dest_url) => {
+                no_terms += 1;
                 let dest_url = match links.resolve(from, &dest_url) {
                     Some(url) => CowStr::from(url),
                     None => {
-                        let (line, col) = line_of.position(range.start);
-                        broken.push(BrokenLink {
-                            line: first_line + line - 1,
-                            col,
-                            target: dest_url.to_string(),
-                        });
+                        problem(
+                            range.start,
+                            format!("link to `{dest_url}`, which does not exist"),
+                            "link to a .md file under content/, relative to this file or as `@/path/from/content.md`",
+                        );
                         dest_url
                     }
                 };
-                Event::Start(Tag::Link {
+                events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
+                }));
+            }
+            Event::Start(t @ (Tag::Link { .. } | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Image { .. })) => {
+                no_terms += 1;
+                events.push(Event::Start(t));
+            }
+            Event::End(t @ (TagEnd::Link | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Image)) => {
+                no_terms = no_terms.saturating_sub(1);
+                events.push(Event::End(t));
             }
             Event::Text(t) => {
                 words += t.split_whitespace().count();
-                Event::Text(t)
+                match refs.glossary.filter(|g| no_terms == 0 && !g.is_empty()) {
+                    Some(g) => mark_terms(g, t, &mut used_terms, &mut events),
+                    None => events.push(Event::Text(t)),
+                }
             }
-            other => other,
-        };
-        events.push(event);
+            other => events.push(other),
+        }
     }
     let toc = assign_heading_ids(&mut events);
     let summary = summary(&events);
@@ -160,7 +295,33 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap) -> (Re
         word_count: words,
         reading_time: words.div_ceil(WORDS_PER_MINUTE).max(1),
     };
-    (rendered, broken)
+    (rendered, problems)
+}
+
+const CITE_SCHEME: &str = "dossier-cite:";
+
+/// Wraps the first use of each glossary term in `text` in a link to its definition.
+fn mark_terms<'a>(g: &Glossary, text: CowStr<'a>, used: &mut [bool], out: &mut Vec<Event<'a>>) {
+    let mut rest: &str = &text;
+    let mut pieces: Vec<Event<'a>> = Vec::new();
+    while let Some((start, end, term)) = g.find(rest, used) {
+        used[term] = true;
+        if start > 0 {
+            pieces.push(Event::Text(CowStr::from(rest[..start].to_string())));
+        }
+        pieces.push(Event::InlineHtml(CowStr::from(g.open_tag(term))));
+        pieces.push(Event::Text(CowStr::from(rest[start..end].to_string())));
+        pieces.push(Event::InlineHtml(CowStr::from("</a>")));
+        rest = &rest[end..];
+    }
+    if pieces.is_empty() {
+        out.push(Event::Text(text));
+        return;
+    }
+    if !rest.is_empty() {
+        pieces.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    out.extend(pieces);
 }
 
 /// Gives every heading a unique id (keeping ids the author set with `{#id}`)
@@ -367,22 +528,18 @@ mod tests {
             "x.md",
             5,
             &links(),
+            Refs::default(),
         );
-        assert_eq!(
-            broken,
-            vec![BrokenLink {
-                line: 7,
-                col: 5,
-                target: "nope.md".into()
-            }]
-        );
+        assert_eq!(broken.len(), 1);
+        assert_eq!((broken[0].line, broken[0].col), (7, 5));
+        assert_eq!(broken[0].message, "link to `nope.md`, which does not exist");
         assert!(r.html.contains("href=\"https://e.org/a.md\""));
     }
 
     #[test]
     fn headings_get_unique_ids_and_a_nested_toc() {
         let md = "## Why strike?\n\n### Pay\n\n## Why strike?\n\n## Own {#mine}\n";
-        let (r, _) = render(md, "x.md", 1, &links());
+        let (r, _) = render(md, "x.md", 1, &links(), Refs::default());
         assert!(r.html.contains("<h2 id=\"why-strike\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"why-strike-1\">"));
         assert!(r.html.contains("<h2 id=\"mine\">"));
@@ -392,9 +549,15 @@ mod tests {
 
     #[test]
     fn summary_is_first_paragraph_or_up_to_more() {
-        let (r, _) = render("# T\n\nFirst *one*.\n\nSecond.\n", "x.md", 1, &links());
+        let (r, _) = render("# T\n\nFirst *one*.\n\nSecond.\n", "x.md", 1, &links(), Refs::default());
         assert_eq!(r.summary, "<p>First <em>one</em>.</p>\n");
-        let (r, _) = render("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n", "x.md", 1, &links());
+        let (r, _) = render(
+            "One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n",
+            "x.md",
+            1,
+            &links(),
+            Refs::default(),
+        );
         assert_eq!(r.summary, "<p>One.</p>\n<p>Two.</p>\n");
     }
 
@@ -402,7 +565,7 @@ mod tests {
     fn extensions_are_on_and_reading_time_counts_words() {
         let md =
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n";
-        let (r, _) = render(md, "x.md", 1, &links());
+        let (r, _) = render(md, "x.md", 1, &links(), Refs::default());
         for needle in [
             "<table>",
             "<del>old</del>",
@@ -412,14 +575,62 @@ mod tests {
         ] {
             assert!(r.html.contains(needle), "missing {needle} in {}", r.html);
         }
-        let (r, _) = render(&"word ".repeat(401), "x.md", 1, &links());
+        let (r, _) = render(&"word ".repeat(401), "x.md", 1, &links(), Refs::default());
         assert_eq!((r.word_count, r.reading_time), (401, 3));
+    }
+
+    #[test]
+    fn citations_number_the_page_sources() {
+        let sources = ["a".to_string(), "b".to_string()];
+        let refs = Refs {
+            sources: &sources,
+            glossary: None,
+        };
+        let (r, problems) = render("Said so [@b], twice [@a].\n\nAnd [@nope].\n", "x.md", 1, &links(), refs);
+        assert!(
+            r.html.contains(
+                "so <sup class=\"citation\"><a href=\"#source-2\" aria-label=\"Source 2\">[2]</a></sup>, twice"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"#source-1\""));
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].col), (3, 5));
+        assert!(problems[0].message.contains("`[@nope]`"));
+    }
+
+    #[test]
+    fn glossary_terms_are_marked_once_outside_links_and_headings() {
+        let terms = vec![crate::config::Term {
+            term: "pay restoration".into(),
+            aliases: vec!["FPR".into()],
+            definition: "Raising pay to \"2008\" levels".into(),
+            id: None,
+        }];
+        let g = Glossary::new(&terms, "/glossary/");
+        let refs = Refs {
+            sources: &[],
+            glossary: Some(&g),
+        };
+        let md = "## Pay restoration\n\n[pay restoration](https://x.org) then Full pay restoration, and pay restoration again; FPR.\n";
+        let (r, _) = render(md, "x.md", 1, &links(), refs);
+        let open =
+            "<a class=\"term\" href=\"/glossary/#pay-restoration\" title=\"Raising pay to &quot;2008&quot; levels\">";
+        assert_eq!(r.html.matches(open).count(), 1, "{}", r.html);
+        assert!(
+            r.html
+                .contains(&format!("Full {open}pay restoration</a>, and pay restoration again")),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"pay-restoration\">Pay restoration</h2>"));
     }
 
     #[test]
     fn many_equal_headings_stay_unique() {
         let md = "## Same\n\n".repeat(2000);
-        let (r, _) = render(&md, "x.md", 1, &links());
+        let (r, _) = render(&md, "x.md", 1, &links(), Refs::default());
         assert!(r.html.contains("id=\"same-1999\""));
     }
 }

@@ -34,6 +34,40 @@ pub struct PageMeta {
     pub updates: Vec<Update>,
     #[serde(default)]
     pub events: Vec<EventMeta>,
+    /// Who's who on this page: ids from `site.yaml`'s `people`.
+    #[serde(default)]
+    pub people: Vec<String>,
+    /// What each side says.
+    #[serde(default)]
+    pub positions: Vec<Position>,
+    /// Questions and answers, each with a stable anchor.
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// What happens next: short Markdown items.
+    #[serde(default)]
+    pub what_next: Vec<String>,
+}
+
+/// A party's position, in its own words or summarised, with its source.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// A person or organisation id from `site.yaml`'s `people`.
+    pub who: String,
+    /// What they say (Markdown).
+    pub says: String,
+    pub source: Option<String>,
+}
+
+/// One question a reader would ask, and its answer (Markdown).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub question: String,
+    pub answer: String,
+    /// Anchor; default: made from the question, so links keep working when
+    /// answers change.
+    pub id: Option<String>,
 }
 
 /// Front matter of a section's `_index.md`.

@@ -447,11 +447,17 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
     let pages = site.pages.iter().map(|p| (p.url.clone(), p.file.clone()));
     let timeline = (!site.events.is_empty() || site.timeline_section.is_some())
         .then(|| (format!("/{TIMELINE_DIR}/"), PathBuf::from("content/timeline")));
+    let glossary = (!site.config.glossary.is_empty()).then(|| {
+        (
+            crate::convert::GLOSSARY_URL.to_string(),
+            PathBuf::from("site.yaml (glossary)"),
+        )
+    });
     let assets = site
         .assets
         .iter()
         .map(|a| (format!("/{}", a.dest), Path::new("content").join(&a.dest)));
-    for (url, file) in sections.chain(pages).chain(timeline).chain(assets) {
+    for (url, file) in sections.chain(pages).chain(timeline).chain(glossary).chain(assets) {
         if let Some(first) = owners.get(&url) {
             problems.push(
                 Diagnostic::file(&file, format!("`{url}` is also written by {}", first.display()))
@@ -530,6 +536,47 @@ pub fn check_references(site: &Site) -> Vec<Diagnostic> {
                     &format!("id: {}", s.id),
                     format!("unknown source `{}`", s.id),
                     "define it under `sources:` in site.yaml, or give it a `title` here",
+                );
+            }
+        }
+        for id in page
+            .meta
+            .people
+            .iter()
+            .chain(page.meta.positions.iter().map(|x| &x.who))
+        {
+            if site.config.person(id).is_none() {
+                report(
+                    id,
+                    format!("unknown person `{id}`"),
+                    "add them under `people:` in site.yaml (id, name, role)",
+                );
+            }
+        }
+        for x in &page.meta.positions {
+            if let Some(id) = x
+                .source
+                .as_ref()
+                .filter(|id| !page.meta.sources.iter().any(|s| &s.id == *id))
+            {
+                report(
+                    &format!("source: {id}"),
+                    format!(
+                        "position of `{}` cites `{id}`, which is not in this page's sources",
+                        x.who
+                    ),
+                    "add `- id: ...` for it under `sources:` on this page",
+                );
+            }
+        }
+        let mut anchors = std::collections::HashSet::new();
+        for q in &page.meta.questions {
+            let id = q.id.clone().unwrap_or_else(|| crate::markdown::slugify(&q.question));
+            if !anchors.insert(id.clone()) {
+                report(
+                    &q.question,
+                    format!("two questions have the anchor `{id}`"),
+                    "give one of them an `id`",
                 );
             }
         }

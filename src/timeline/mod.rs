@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::content::{RawEvent, Site, locate};
 use crate::date::PartialDate;
 use crate::error::{Diagnostic, did_you_mean};
-use crate::markdown::{self, LinkMap};
+use crate::markdown::{self, LinkMap, Refs};
 
 /// A checked event, ready to render.
 #[derive(Debug, Clone, Serialize)]
@@ -78,6 +78,16 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
                 );
             }
         }
+        for actor in &meta.actors {
+            if site.config.person(actor).is_none() {
+                let ids = site.config.people.iter().map(|p| p.id.as_str());
+                let hint = match did_you_mean(actor, ids) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "actors are ids from `people:` in site.yaml; add them there (id, name, role)".into(),
+                };
+                check(actor, format!("unknown actor `{actor}`"), hint);
+            }
+        }
         let mut related = Vec::new();
         if let Some(p) = raw.page {
             related.push(site.pages[p].url.clone());
@@ -106,7 +116,11 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
             }
             None => derive_id(&meta.date, &meta.title, &mut taken),
         };
-        let (rendered, _) = markdown::render(&raw.body, &raw.rel, raw.body_line.max(1), links);
+        let (rendered, found) = markdown::render(&raw.body, &raw.rel, raw.body_line.max(1), links, Refs::default());
+        for p in found {
+            let text = std::fs::read_to_string(&site.root.join(&raw.file)).unwrap_or_default();
+            problems.push(Diagnostic::at(&raw.file, &text, p.line, p.col, p.message).with_hint(p.hint));
+        }
         events.push(Event {
             id,
             title: meta.title.clone(),

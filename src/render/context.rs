@@ -1,0 +1,605 @@
+//! The context templates see: plain structs serialised into Tera values,
+//! built from the loaded site. docs/templates.md documents every field.
+
+use serde::Serialize;
+
+use super::SiteData;
+use crate::content::{Page, Section, Site, TIMELINE_DIR, UpdateKind};
+use crate::date::PartialDate;
+use crate::markdown::{Rendered, TocEntry};
+use crate::timeline::Event;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateCtx {
+    pub iso: String,
+    pub display: String,
+}
+
+impl From<&PartialDate> for DateCtx {
+    fn from(d: &PartialDate) -> Self {
+        DateCtx {
+            iso: d.iso(),
+            display: d.display(),
+        }
+    }
+}
+
+/// A link to a page or section, for listings, navigation and breadcrumbs.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkCtx {
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    pub summary: Option<String>,
+    pub date: Option<DateCtx>,
+    pub reading_time: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCtx {
+    /// 1-based number for citations ("[1]").
+    pub number: usize,
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub date: Option<DateCtx>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyFigureCtx {
+    pub value: String,
+    pub label: String,
+    /// The source's number in `page.sources`.
+    pub source: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateCtx {
+    pub date: DateCtx,
+    pub kind: UpdateKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventCtx {
+    pub id: String,
+    pub title: String,
+    pub date: DateCtx,
+    pub end: Option<DateCtx>,
+    /// "27 June – 2 July 2024" or the date alone.
+    pub when: String,
+    pub category: Option<CategoryCtx>,
+    /// People and organisations involved.
+    pub actors: Vec<PersonCtx>,
+    pub sources: Vec<SourceCtx>,
+    /// URLs of related pages.
+    pub related: Vec<LinkCtx>,
+    pub description: String,
+    /// Its place on the timeline page: `/timeline/#id`.
+    pub url: String,
+    /// The events before and after it on the timeline.
+    pub previous: Option<EventRef>,
+    pub next: Option<EventRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRef {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryCtx {
+    pub id: String,
+    pub label: String,
+    pub colour: String,
+}
+
+/// `page` in `page.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCtx {
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    pub permalink: String,
+    /// The Markdown file, relative to `content/`.
+    pub path: String,
+    pub date: Option<DateCtx>,
+    pub updated: Option<DateCtx>,
+    /// The latest of `updated` and the update log's dates.
+    pub last_updated: Option<DateCtx>,
+    pub tags: Vec<String>,
+    pub weight: Option<i64>,
+    pub content: String,
+    /// The first paragraph (or up to `<!-- more -->`), as HTML.
+    pub summary_html: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub key_figures: Vec<KeyFigureCtx>,
+    pub sources: Vec<SourceCtx>,
+    pub updates: Vec<UpdateCtx>,
+    /// Timeline events related to this page.
+    pub events: Vec<EventCtx>,
+    pub section: LinkCtx,
+    /// Home first, down to the page's own section.
+    pub ancestors: Vec<LinkCtx>,
+    pub previous: Option<LinkCtx>,
+    pub next: Option<LinkCtx>,
+    /// Who's who on this page.
+    pub people: Vec<PersonCtx>,
+    /// What each side says.
+    pub positions: Vec<PositionCtx>,
+    pub questions: Vec<QuestionCtx>,
+    /// What happens next: HTML items.
+    pub what_next: Vec<String>,
+    /// schema.org BackgroundNewsArticle, for `<script type="application/ld+json">`.
+    pub json_ld: String,
+}
+
+/// A person or organisation from `site.yaml`'s `people`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonCtx {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    /// "person" or "organisation".
+    pub kind: crate::config::PersonKind,
+    pub url: Option<String>,
+}
+
+/// What one side says.
+#[derive(Debug, Clone, Serialize)]
+pub struct PositionCtx {
+    pub who: PersonCtx,
+    /// HTML.
+    pub says: String,
+    /// The source's number in `page.sources`.
+    pub source: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionCtx {
+    /// Stable anchor.
+    pub id: String,
+    pub question: String,
+    /// HTML.
+    pub answer: String,
+}
+
+/// A glossary entry, on the glossary page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermCtx {
+    pub id: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    /// HTML-escaped text.
+    pub definition: String,
+}
+
+/// `section` in `section.html` and `index.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionCtx {
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    pub permalink: String,
+    pub content: String,
+    pub toc: Vec<TocEntry>,
+    pub pages: Vec<LinkCtx>,
+    pub subsections: Vec<LinkCtx>,
+    pub ancestors: Vec<LinkCtx>,
+}
+
+/// `site`, in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCtx {
+    pub title: String,
+    pub base_url: String,
+    pub language: String,
+    pub description: String,
+    /// The home page's subsections, for the main navigation.
+    pub sections: Vec<LinkCtx>,
+    /// The timeline page, when the site has events.
+    pub timeline: Option<LinkCtx>,
+    /// The glossary page, when the site has a glossary.
+    pub glossary: Option<LinkCtx>,
+    pub categories: Vec<CategoryCtx>,
+    /// Everyone in `site.yaml`'s `people`, for a site-wide who's who.
+    pub people: Vec<PersonCtx>,
+}
+
+/// `timeline` in `timeline.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineCtx {
+    pub years: Vec<YearCtx>,
+    pub count: usize,
+    pub actors: Vec<String>,
+    /// schema.org ItemList of Events, for `<script type="application/ld+json">`.
+    pub json_ld: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearCtx {
+    pub year: i16,
+    pub events: Vec<EventCtx>,
+}
+
+/// Everything rendering needs to know about the site, built once.
+pub(super) fn permalink(base: &str, url: &str) -> String {
+    format!("{base}{url}")
+}
+
+pub(super) fn page_link(p: &Page, md: Option<&Rendered>, base: &str) -> LinkCtx {
+    LinkCtx {
+        title: p.meta.title.clone(),
+        url: p.url.clone(),
+        permalink: permalink(base, &p.url),
+        summary: p.meta.summary.clone(),
+        date: p.meta.date.as_ref().map(DateCtx::from),
+        reading_time: md.map(|m| m.reading_time),
+    }
+}
+
+pub(super) fn section_link(s: &Section, base: &str) -> LinkCtx {
+    LinkCtx {
+        title: s.meta.title.clone(),
+        url: s.url.clone(),
+        permalink: permalink(base, &s.url),
+        summary: s.meta.summary.clone(),
+        date: None,
+        reading_time: None,
+    }
+}
+
+pub(super) fn site_ctx(data: &SiteData) -> SiteCtx {
+    let site = data.site;
+    let base = &site.config.base_url;
+    let home = &site.sections[0];
+    SiteCtx {
+        title: site.config.title.clone(),
+        base_url: base.clone(),
+        language: site.config.language.clone(),
+        description: site.config.description.clone(),
+        sections: home
+            .subsections
+            .iter()
+            .map(|&s| section_link(&site.sections[s], base))
+            .collect(),
+        timeline: has_timeline(site).then(|| timeline_link(site)),
+        categories: site.config.timeline.categories.iter().map(category_ctx).collect(),
+        glossary: (!site.config.glossary.is_empty()).then(|| glossary_link(site)),
+        people: site.config.people.iter().map(|p| person_ctx(site, &p.id)).collect(),
+    }
+}
+
+pub fn has_timeline(site: &Site) -> bool {
+    !site.events.is_empty() || site.timeline_section.is_some()
+}
+
+pub fn timeline_link(site: &Site) -> LinkCtx {
+    let url = format!("/{TIMELINE_DIR}/");
+    LinkCtx {
+        title: site
+            .timeline_section
+            .as_ref()
+            .map_or_else(|| "Timeline".to_string(), |s| s.meta.title.clone()),
+        permalink: permalink(&site.config.base_url, &url),
+        url,
+        summary: site.timeline_section.as_ref().and_then(|s| s.meta.summary.clone()),
+        date: None,
+        reading_time: None,
+    }
+}
+
+/// The glossary page's link.
+pub fn glossary_link(site: &Site) -> LinkCtx {
+    let url = crate::convert::GLOSSARY_URL.to_string();
+    LinkCtx {
+        title: "Glossary".into(),
+        permalink: permalink(&site.config.base_url, &url),
+        url,
+        summary: None,
+        date: None,
+        reading_time: None,
+    }
+}
+
+/// A person by id; ids were checked when the site loaded.
+pub(super) fn person_ctx(site: &Site, id: &str) -> PersonCtx {
+    match site.config.person(id) {
+        Some(p) => PersonCtx {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            role: p.role.clone(),
+            kind: p.kind,
+            url: p.url.clone(),
+        },
+        None => PersonCtx {
+            id: id.into(),
+            name: id.into(),
+            role: String::new(),
+            kind: Default::default(),
+            url: None,
+        },
+    }
+}
+
+pub(super) fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
+    CategoryCtx {
+        id: c.id.clone(),
+        label: c.label.clone(),
+        colour: c.colour.clone(),
+    }
+}
+
+/// Every event as templates see it, in timeline order.
+pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
+    let site = data.site;
+    let base = &site.config.base_url;
+    let url_of = |e: &Event| format!("/{TIMELINE_DIR}/#{}", e.id);
+    let link_of = |url: &String| {
+        let page = site.pages.iter().position(|p| &p.url == url);
+        match page {
+            Some(i) => page_link(&site.pages[i], Some(&data.pages_md[i].body), base),
+            None => LinkCtx {
+                title: url.clone(),
+                url: url.clone(),
+                permalink: permalink(base, url),
+                summary: None,
+                date: None,
+                reading_time: None,
+            },
+        }
+    };
+    let ev_ref = |e: &Event| EventRef {
+        id: e.id.clone(),
+        title: e.title.clone(),
+        url: url_of(e),
+    };
+    let events = data.events;
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EventCtx {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            date: DateCtx::from(&e.date),
+            end: e.end.as_ref().map(DateCtx::from),
+            when: e.when(),
+            category: e
+                .category
+                .as_deref()
+                .and_then(|c| site.config.category(c))
+                .map(category_ctx),
+            actors: e.actors.iter().map(|a| person_ctx(site, a)).collect(),
+            sources: e
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(n, id)| {
+                    let on_page = e
+                        .page
+                        .and_then(|p| site.pages[p].meta.sources.iter().find(|s| &s.id == id));
+                    let stub = crate::config::Source {
+                        id: id.clone(),
+                        title: None,
+                        publisher: None,
+                        date: None,
+                        url: None,
+                    };
+                    source_ctx(site, n, on_page.unwrap_or(&stub))
+                })
+                .collect(),
+            related: e.related.iter().map(link_of).collect(),
+            description: e.description.clone(),
+            url: url_of(e),
+            previous: i.checked_sub(1).map(|j| ev_ref(&events[j])),
+            next: events.get(i + 1).map(ev_ref),
+        })
+        .collect()
+}
+
+pub(super) fn ancestors(site: &Site, mut section: Option<usize>) -> Vec<LinkCtx> {
+    let mut out = Vec::new();
+    while let Some(s) = section {
+        out.push(section_link(&site.sections[s], &site.config.base_url));
+        section = site.sections[s].parent;
+    }
+    out.reverse();
+    out
+}
+
+pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
+    let site = data.site;
+    let p = &site.pages[i];
+    let html = &data.pages_md[i];
+    let md = &html.body;
+    let base = &site.config.base_url;
+    let section = &site.sections[p.section];
+    let pos = section.pages.iter().position(|&x| x == i);
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| section.pages.get(j))
+            .map(|&q| page_link(&site.pages[q], Some(&data.pages_md[q].body), base))
+    };
+    let sources: Vec<SourceCtx> = p
+        .meta
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(n, s)| source_ctx(site, n, s))
+        .collect();
+    let last_updated = p.meta.updates.iter().map(|u| u.date).chain(p.meta.updated).max();
+    let json_ld = article_json_ld(site, p, &sources, last_updated.as_ref());
+    PageCtx {
+        title: p.meta.title.clone(),
+        summary: p.meta.summary.clone(),
+        url: p.url.clone(),
+        permalink: permalink(base, &p.url),
+        path: p.rel.clone(),
+        date: p.meta.date.as_ref().map(DateCtx::from),
+        updated: p.meta.updated.as_ref().map(DateCtx::from),
+        last_updated: last_updated.as_ref().map(DateCtx::from),
+        tags: p.meta.tags.clone(),
+        weight: p.meta.weight,
+        content: md.html.clone(),
+        summary_html: md.summary.clone(),
+        toc: md.toc.clone(),
+        word_count: md.word_count,
+        reading_time: md.reading_time,
+        key_figures: p
+            .meta
+            .key_figures
+            .iter()
+            .map(|k| KeyFigureCtx {
+                value: k.value.clone(),
+                label: k.label.clone(),
+                source: k
+                    .source
+                    .as_ref()
+                    .and_then(|id| sources.iter().find(|s| &s.id == id))
+                    .map(|s| s.number),
+            })
+            .collect(),
+        sources,
+        updates: p
+            .meta
+            .updates
+            .iter()
+            .map(|u| UpdateCtx {
+                date: DateCtx::from(&u.date),
+                kind: u.kind,
+                text: u.text.clone(),
+            })
+            .collect(),
+        events: events
+            .iter()
+            .filter(|e| e.related.iter().any(|r| r.url == p.url))
+            .cloned()
+            .collect(),
+        section: section_link(section, base),
+        ancestors: ancestors(site, Some(p.section)),
+        previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
+        next: neighbour(pos.map(|x| x + 1)),
+        people: p.meta.people.iter().map(|id| person_ctx(site, id)).collect(),
+        positions: p
+            .meta
+            .positions
+            .iter()
+            .zip(&html.positions)
+            .map(|(x, says)| PositionCtx {
+                who: person_ctx(site, &x.who),
+                says: says.clone(),
+                source: x
+                    .source
+                    .as_ref()
+                    .and_then(|id| p.meta.sources.iter().position(|s| &s.id == id))
+                    .map(|n| n + 1),
+            })
+            .collect(),
+        questions: p
+            .meta
+            .questions
+            .iter()
+            .zip(&html.answers)
+            .map(|(q, answer)| QuestionCtx {
+                id: q.id.clone().unwrap_or_else(|| crate::markdown::slugify(&q.question)),
+                question: q.question.clone(),
+                answer: answer.clone(),
+            })
+            .collect(),
+        what_next: html.what_next.clone(),
+        json_ld,
+    }
+}
+
+/// A page's source, filled in from `site.yaml` when the page gives only its id.
+pub(super) fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
+    let full = if s.title.is_some() {
+        Some(s)
+    } else {
+        site.config.source(&s.id)
+    };
+    let pick = |f: fn(&crate::config::Source) -> Option<String>| f(s).or_else(|| full.and_then(f));
+    SourceCtx {
+        number: n + 1,
+        id: s.id.clone(),
+        title: pick(|x| x.title.clone()).unwrap_or_else(|| s.id.clone()),
+        publisher: pick(|x| x.publisher.clone()),
+        date: s.date.or_else(|| full.and_then(|f| f.date)).as_ref().map(DateCtx::from),
+        url: pick(|x| x.url.clone()),
+    }
+}
+
+pub(super) fn section_ctx(data: &SiteData, i: usize) -> SectionCtx {
+    let site = data.site;
+    let s = &site.sections[i];
+    let md = &data.sections_md[i];
+    let base = &site.config.base_url;
+    SectionCtx {
+        title: s.meta.title.clone(),
+        summary: s.meta.summary.clone(),
+        url: s.url.clone(),
+        permalink: permalink(base, &s.url),
+        content: md.html.clone(),
+        toc: md.toc.clone(),
+        pages: s
+            .pages
+            .iter()
+            .map(|&p| page_link(&site.pages[p], Some(&data.pages_md[p].body), base))
+            .collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&c| section_link(&site.sections[c], base))
+            .collect(),
+        ancestors: ancestors(site, s.parent),
+    }
+}
+
+/// schema.org `BackgroundNewsArticle` for a page, safe inside `<script>`.
+fn article_json_ld(site: &Site, p: &Page, sources: &[SourceCtx], modified: Option<&PartialDate>) -> String {
+    use serde_json::json;
+    let url = permalink(&site.config.base_url, &p.url);
+    let mut doc = json!({
+        "@context": "https://schema.org",
+        "@type": "BackgroundNewsArticle",
+        "headline": p.meta.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": site.config.language,
+        "publisher": { "@type": "Organization", "name": site.config.title },
+    });
+    if let Some(summary) = &p.meta.summary {
+        doc["description"] = json!(summary);
+    }
+    if let Some(d) = &p.meta.date {
+        doc["datePublished"] = json!(d.iso());
+    }
+    if let Some(d) = modified.or(p.meta.date.as_ref()) {
+        doc["dateModified"] = json!(d.iso());
+    }
+    if !p.meta.tags.is_empty() {
+        doc["keywords"] = json!(p.meta.tags.join(", "));
+    }
+    let citations: Vec<_> = sources
+        .iter()
+        .map(|s| {
+            let mut c = json!({ "@type": "CreativeWork", "name": s.title });
+            if let Some(publisher) = &s.publisher {
+                c["publisher"] = json!({ "@type": "Organization", "name": publisher });
+            }
+            if let Some(u) = &s.url {
+                c["url"] = json!(u);
+            }
+            c
+        })
+        .collect();
+    if !citations.is_empty() {
+        doc["citation"] = json!(citations);
+    }
+    // "</" would end the <script> element early.
+    doc.to_string().replace("</", "<\\/")
+}
