@@ -23,19 +23,32 @@ fn the_shipped_site_builds_without_warnings() {
     let (out, stdout) = build_shipped();
     assert!(stdout.contains("pages,"), "{stdout}");
     let site = out.path().join("site");
-    for f in ["index.html", "404.html", "timeline/index.html", "timeline.json", "timeline.ics", "atom.xml", "sitemap.xml"] {
+    for f in [
+        "index.html",
+        "404.html",
+        "timeline/index.html",
+        "timeline.json",
+        "timeline.ics",
+        "atom.xml",
+        "sitemap.xml",
+    ] {
         assert!(site.join(f).is_file(), "{f} missing");
     }
     let check = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["check", "--root", env!("CARGO_MANIFEST_DIR")])
         .output()
         .unwrap();
-    assert!(check.status.success() && check.stderr.is_empty(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success() && check.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }
 
 /// (start, end) of every event, as written.
 fn event_dates(site: &Path) -> Vec<(String, Option<String>)> {
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(site.join("timeline.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("timeline.json")).unwrap()).unwrap();
     let iso = |d: &serde_json::Value| {
         let mut s = format!("{:04}", d["year"].as_i64().unwrap());
         for part in ["month", "day"] {
@@ -72,12 +85,25 @@ fn the_timeline_has_every_dated_fact_at_its_precision() {
         ("2024-07", None),
     ] {
         assert!(
-            dates.iter().any(|(s, e)| s == start && (end.is_none() || e.as_deref() == end)),
+            dates
+                .iter()
+                .any(|(s, e)| s == start && (end.is_none() || e.as_deref() == end)),
             "no event dated {start} {end:?} in {dates:?}"
         );
     }
     // No invented days: every event date is one of the dates the facts give.
-    let allowed = ["2022", "2022-12", "2023-03", "2023", "2024", "2024-06-27", "2024-07-02", "2024-07-04", "2024-07-05", "2024-07"];
+    let allowed = [
+        "2022",
+        "2022-12",
+        "2023-03",
+        "2023",
+        "2024",
+        "2024-06-27",
+        "2024-07-02",
+        "2024-07-04",
+        "2024-07-05",
+        "2024-07",
+    ];
     for (s, e) in &dates {
         assert!(allowed.contains(&s.as_str()), "date {s} is not in the fact sheet");
         if let Some(e) = e {

@@ -118,7 +118,7 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
         };
         let (rendered, found) = markdown::render(&raw.body, &raw.rel, raw.body_line.max(1), links, Refs::default());
         for p in found {
-            let text = std::fs::read_to_string(&site.root.join(&raw.file)).unwrap_or_default();
+            let text = std::fs::read_to_string(site.root.join(&raw.file)).unwrap_or_default();
             problems.push(Diagnostic::at(&raw.file, &text, p.line, p.col, p.message).with_hint(p.hint));
         }
         events.push(Event {
