@@ -121,6 +121,11 @@ fn diagnostics(site: &Site, file: &Path, found: Vec<Problem>) -> Vec<Diagnostic>
         .collect()
 }
 
+/// The HTML of one page alone (the incremental path converts one page).
+pub fn one_page(site: &Site, p: &Page, links: &LinkMap) -> (PageHtml, Vec<Diagnostic>) {
+    page_html(site, p, links, &Glossary::new(&site.config.glossary, GLOSSARY_URL))
+}
+
 fn page_html(site: &Site, p: &Page, links: &LinkMap, glossary: &Glossary) -> (PageHtml, Vec<Diagnostic>) {
     let sources: Vec<String> = p.meta.sources.iter().map(|s| s.id.clone()).collect();
     let refs = Refs {

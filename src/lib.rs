@@ -25,12 +25,13 @@ pub mod error;
 pub mod feeds;
 pub mod markdown;
 pub mod output;
+pub mod project;
 pub mod render;
 pub mod scaffold;
 pub mod timeline;
 pub mod yaml;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -95,11 +96,92 @@ impl std::fmt::Display for BuildReport {
     }
 }
 
+/// The site loaded and converted to HTML: everything before the templates.
+pub struct Loaded {
+    pub site: Site,
+    pub html: convert::SiteHtml,
+    pub events: Vec<timeline::Event>,
+}
+
+impl Loaded {
+    /// What the templates are rendered from.
+    pub fn data(&self) -> render::SiteData<'_> {
+        render::SiteData {
+            site: &self.site,
+            pages_md: &self.html.pages,
+            sections_md: &self.html.sections,
+            timeline_md: self.html.timeline.as_ref(),
+            glossary_md: &self.html.glossary,
+            events: &self.events,
+        }
+    }
+}
+
+/// The site folder, canonical.
+pub fn site_root(root: &Path) -> Result<PathBuf, Error> {
+    std::fs::canonicalize(root)
+        .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", root.display())))
+}
+
+/// Stages 1-4: config, content, Markdown, timeline. Every problem is reported.
+pub fn load(root: &Path, opts: &BuildOptions) -> Result<Loaded, Error> {
+    let mut config = Config::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let (site, mut problems) = content::load(root, config, opts.drafts);
+    problems.extend(content::check_references(&site));
+    let html = convert::convert(&site, &mut problems);
+    let (events, event_problems) = timeline::build(&site, &html.links);
+    problems.extend(event_problems);
+    stop_if_any(problems)?;
+    Ok(Loaded { site, html, events })
+}
+
+/// The theme, with template functions that see this site.
+pub fn load_theme(loaded: &Loaded) -> Result<render::Theme, Error> {
+    let site = &loaded.site;
+    render::Theme::load(&site.root, &site.config.theme, &loaded.data()).map_err(|p| Diagnostics(p).into())
+}
+
+/// Stages 5-6: every output file (rendered or copied), checked for clashes.
+pub fn render_tree(loaded: &Loaded, theme: &render::Theme) -> Result<output::Tree, Error> {
+    let site = &loaded.site;
+    let (files, problems) = render::render_all(theme, &loaded.data());
+    stop_if_any(problems)?;
+    let mut tree = output::Tree {
+        files,
+        copies: Vec::new(),
+    };
+    tree.files.extend(feed_files(loaded));
+    if let Some(dir) = &theme.static_dir {
+        tree.copy_folder(dir);
+    }
+    let theme_copies = tree.copies.len();
+    tree.copy_folder(&site.root.join("static"));
+    tree.copies.extend(site.assets.iter().map(|a| output::Copy {
+        source: a.source.clone(),
+        dest: a.dest.clone(),
+    }));
+    stop_if_any(tree.check_clashes(theme_copies))?;
+    Ok(tree)
+}
+
+/// The feeds and data files, which read the whole site: `atom.xml`,
+/// `sitemap.xml`, and `timeline.json` and `timeline.ics` when there is a timeline.
+pub fn feed_files(loaded: &Loaded) -> Vec<render::RenderedFile> {
+    let site = &loaded.site;
+    let mut files = vec![feeds::atom(site), feeds::sitemap(site)];
+    if render::has_timeline(site) {
+        files.extend(timeline_data(site, &loaded.events));
+    }
+    files
+}
+
 /// Builds (or, with `write: false`, checks) the site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let root = std::fs::canonicalize(&opts.root)
-        .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", opts.root.display())))?;
+    let root = site_root(&opts.root)?;
     let output = match opts.write {
         true => Some(output::check_dir(
             &root,
@@ -107,56 +189,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         )?),
         false => None,
     };
-    let mut config = Config::load(&root)?;
-    if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
-    }
-    let (site, mut problems) = content::load(&root, config, opts.drafts);
-    problems.extend(content::check_references(&site));
-    let html = convert::convert(&site, &mut problems);
-    let (events, event_problems) = timeline::build(&site, &html.links);
-    problems.extend(event_problems);
-    stop_if_any(problems)?;
-
-    let data = render::SiteData {
-        site: &site,
-        pages_md: &html.pages,
-        sections_md: &html.sections,
-        timeline_md: html.timeline.as_ref(),
-        glossary_md: &html.glossary,
-        events: &events,
-    };
-    let theme = render::Theme::load(&root, &site.config.theme, &data).map_err(|p| Error::Site(Diagnostics(p)))?;
-    let (files, problems) = render::render_all(&theme, &data);
-    stop_if_any(problems)?;
-
-    let mut tree = output::Tree {
-        files,
-        copies: Vec::new(),
-    };
-    tree.files.push(feeds::atom(&site));
-    tree.files.push(feeds::sitemap(&site));
-    if render::has_timeline(&site) {
-        tree.files.extend(timeline_data(&site, &events));
-    }
-    if let Some(dir) = &theme.static_dir {
-        tree.copy_folder(dir);
-    }
-    let theme_copies = tree.copies.len();
-    tree.copy_folder(&root.join("static"));
-    tree.copies.extend(site.assets.iter().map(|a| output::Copy {
-        source: a.source.clone(),
-        dest: a.dest.clone(),
-    }));
-    stop_if_any(tree.check_clashes(theme_copies))?;
-
+    let loaded = load(&root, opts)?;
+    let theme = load_theme(&loaded)?;
+    let tree = render_tree(&loaded, &theme)?;
     if let Some(out) = &output {
         output::write(&tree, out)?;
     }
     Ok(BuildReport {
-        pages: site.pages.len(),
-        sections: site.sections.len(),
-        events: events.len(),
+        pages: loaded.site.pages.len(),
+        sections: loaded.site.sections.len(),
+        events: loaded.events.len(),
         assets: tree.copies.len(),
         elapsed: started.elapsed(),
         output,

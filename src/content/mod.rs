@@ -266,6 +266,30 @@ fn parse_file(kind: &Kind, found: &walk::Found) -> Result<Option<Parsed>, Diagno
     }))
 }
 
+/// Reads and parses the page `rel` again (for the incremental path), keeping
+/// its place in the site. `None` if it is no longer a page.
+pub fn reparse_page(site: &Site, i: usize) -> Option<Result<Page, Diagnostic>> {
+    let old = &site.pages[i];
+    let found = walk::Found {
+        rel: old.rel.clone(),
+        path: site.root.join(&old.file),
+    };
+    let kind = if old.rel.ends_with("/index.md") {
+        Kind::Bundle
+    } else {
+        Kind::Page
+    };
+    match parse_file(&kind, &found) {
+        Ok(Some(Parsed::Page(p))) => Some(Ok(Page {
+            url: old.url.clone(),
+            section: old.section,
+            ..p
+        })),
+        Ok(_) => None,
+        Err(d) => Some(Err(d)),
+    }
+}
+
 /// `explainers/pay.md` -> `explainers`; `pay.md` -> ``.
 pub fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
@@ -515,8 +539,13 @@ impl Site {
 /// in `site.yaml` when the page gives only its id) and listed once, and each
 /// key figure's source is one of the page's sources.
 pub fn check_references(site: &Site) -> Vec<Diagnostic> {
+    site.pages.iter().flat_map(|p| check_page_references(site, p)).collect()
+}
+
+/// [`check_references`] for one page.
+pub fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    for page in &site.pages {
+    {
         let text = file_text(page);
         let mut report = |needle: &str, message: String, hint: &str| {
             let (line, col) = locate(&page.front, needle);

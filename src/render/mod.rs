@@ -269,16 +269,9 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
         return (Vec::new(), missing);
     }
     let base = &site.config.base_url;
-    let pages = (0..site.pages.len()).into_par_iter().map(|i| {
-        let p = &site.pages[i];
-        let mut ctx = base_context(&p.url, base);
-        ctx.insert("page", &page_ctx(data, &theme.events, i));
-        let template = p.meta.template.as_deref().unwrap_or("page.html");
-        theme.render(template, &ctx).map(|html| RenderedFile {
-            path: output_path(&p.url),
-            bytes: html.into_bytes(),
-        })
-    });
+    let pages = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_page(theme, data, i));
     let sections = (0..site.sections.len()).into_par_iter().map(|i| {
         let s = &site.sections[i];
         let mut ctx = base_context(&s.url, base);
@@ -314,6 +307,24 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
         }
     }
     (files, problems)
+}
+
+/// Renders the page `i` alone (the incremental path re-renders one page).
+pub fn render_page(theme: &Theme, data: &SiteData, i: usize) -> Result<RenderedFile, Diagnostic> {
+    let p = &data.site.pages[i];
+    let mut ctx = base_context(&p.url, &data.site.config.base_url);
+    ctx.insert("page", &page_ctx(data, &theme.events, i));
+    let template = p.meta.template.as_deref().unwrap_or("page.html");
+    if !theme.has(template) {
+        return Err(missing_templates(theme, data.site)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::file(&p.file, format!("template `{template}` not found"))));
+    }
+    theme.render(template, &ctx).map(|html| RenderedFile {
+        path: output_path(&p.url),
+        bytes: html.into_bytes(),
+    })
 }
 
 fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagnostic> {

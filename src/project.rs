@@ -1,0 +1,295 @@
+//! The site kept in memory between rebuilds, for `serve` and `build --watch`.
+//!
+//! A rebuild does the least work that gives the same output as a full build:
+//! - an edit to one page that other outputs cannot see (its title, summary,
+//!   dates, weight, slug, draft flag, events and reading time unchanged)
+//!   re-reads only that file and re-renders only that page and the feeds;
+//! - any other content change re-reads the content and re-renders the site;
+//! - a template or theme change re-renders without re-reading content;
+//! - a `site.yaml` change, or anything after a failed build, is a full build.
+//!
+//! Either way only files whose bytes changed are written (each to a temporary
+//! name, then renamed, so the server never sends a half-written page), and
+//! outputs that are no longer produced are removed. A test checks that the
+//! output after any sequence of edits equals a fresh full build, byte for byte.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::error::{Diagnostics, Error};
+use crate::output::Tree;
+use crate::render::{RenderedFile, Theme};
+use crate::{BuildOptions, Loaded, content, convert, feed_files, load, load_theme, render, render_tree};
+
+/// What one rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct Rebuild {
+    /// Output paths written (relative, `/`-separated).
+    pub written: Vec<String>,
+    /// Output paths removed.
+    pub removed: Vec<String>,
+    /// "page", "content", "templates", "full".
+    pub scope: &'static str,
+    pub elapsed: Duration,
+}
+
+impl Rebuild {
+    /// Only stylesheets changed: a browser can swap them without reloading.
+    pub fn css_only(&self) -> bool {
+        !self.written.is_empty() && self.removed.is_empty() && self.written.iter().all(|p| p.ends_with(".css"))
+    }
+}
+
+struct State {
+    loaded: Loaded,
+    theme: Theme,
+}
+
+pub struct Project {
+    opts: BuildOptions,
+    root: PathBuf,
+    out: PathBuf,
+    /// `None` before the first build and after a failed one: the next
+    /// rebuild starts from scratch.
+    state: Option<State>,
+    /// What the output folder holds: path -> fingerprint of its bytes (or,
+    /// for copies, of the source's path, size and time).
+    written: HashMap<String, u64>,
+}
+
+/// Which part of the site a changed path belongs to.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
+enum Area {
+    Static,
+    Content,
+    Templates,
+    Config,
+}
+
+impl Project {
+    /// A project writing to `out` (which `output::check_dir` has approved).
+    pub fn new(opts: BuildOptions, root: PathBuf, out: PathBuf) -> Project {
+        Project {
+            opts,
+            root,
+            out,
+            state: None,
+            written: HashMap::new(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn output(&self) -> &Path {
+        &self.out
+    }
+
+    /// Pages in the last good build.
+    pub fn page_count(&self) -> usize {
+        self.state.as_ref().map_or(0, |s| s.loaded.site.pages.len())
+    }
+
+    /// Brings the output up to date after `changed` paths (absolute) changed.
+    /// An empty list means "build everything".
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Error> {
+        let started = Instant::now();
+        let result = self.rebuild_inner(changed);
+        if result.is_err() {
+            self.state = None;
+        }
+        result.map(|mut r| {
+            r.elapsed = started.elapsed();
+            r
+        })
+    }
+
+    fn rebuild_inner(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Error> {
+        let areas: Vec<Area> = changed.iter().filter_map(|p| self.area(p)).collect();
+        let widest = areas.iter().max().copied();
+        if self.state.is_none() || changed.is_empty() || widest == Some(Area::Config) {
+            return self.full();
+        }
+        if widest == Some(Area::Templates) {
+            let state = self.state.as_mut().expect("checked above");
+            state.theme = load_theme(&state.loaded)?;
+            return self.render_all("templates");
+        }
+        let content: Vec<&PathBuf> = changed.iter().filter(|p| self.area(p) == Some(Area::Content)).collect();
+        if content.is_empty() {
+            return self.render_all("static");
+        }
+        if let [one] = content.as_slice()
+            && let Some(result) = self.one_page(one)
+        {
+            return result;
+        }
+        let loaded = load(&self.root, &self.opts)?;
+        let theme = load_theme(&loaded)?;
+        self.state = Some(State { loaded, theme });
+        self.render_all("content")
+    }
+
+    fn area(&self, path: &Path) -> Option<Area> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let first = rel.components().next()?.as_os_str().to_str()?;
+        match first {
+            "site.yaml" => Some(Area::Config),
+            "templates" | "themes" => Some(Area::Templates),
+            "content" => Some(Area::Content),
+            "static" => Some(Area::Static),
+            _ => None,
+        }
+    }
+
+    fn full(&mut self) -> Result<Rebuild, Error> {
+        let loaded = load(&self.root, &self.opts)?;
+        let theme = load_theme(&loaded)?;
+        self.state = Some(State { loaded, theme });
+        self.render_all("full")
+    }
+
+    fn render_all(&mut self, scope: &'static str) -> Result<Rebuild, Error> {
+        let state = self.state.as_ref().expect("loaded before rendering");
+        let tree = render_tree(&state.loaded, &state.theme)?;
+        let mut report = self.sync(&tree, true)?;
+        report.scope = scope;
+        Ok(report)
+    }
+
+    /// The fast path: `path` is a page whose change no other output can see.
+    /// `None` when that does not hold (the caller falls back to a wider rebuild).
+    fn one_page(&mut self, path: &Path) -> Option<Result<Rebuild, Error>> {
+        if !path.is_file() {
+            return None; // deleted or renamed: the site's shape changed
+        }
+        let state = self.state.as_mut()?;
+        let site = &state.loaded.site;
+        let i = site.pages.iter().position(|p| site.root.join(&p.file) == path)?;
+        let page = match content::reparse_page(site, i)? {
+            Ok(p) => p,
+            Err(d) => return Some(Err(d.into())),
+        };
+        let problems = content::check_page_references(site, &page);
+        if !problems.is_empty() {
+            return Some(Err(Diagnostics(problems).into()));
+        }
+        let (html, problems) = convert::one_page(site, &page, &state.loaded.html.links);
+        if !problems.is_empty() {
+            return Some(Err(Diagnostics(problems).into()));
+        }
+        let old = &site.pages[i];
+        let same_outside = page.meta.title == old.meta.title
+            && page.meta.summary == old.meta.summary
+            && page.meta.date == old.meta.date
+            && page.meta.weight == old.meta.weight
+            && page.meta.slug == old.meta.slug
+            && page.meta.draft == old.meta.draft
+            && page.meta.events == old.meta.events
+            && html.body.reading_time == state.loaded.html.pages[i].body.reading_time;
+        if !same_outside {
+            return None;
+        }
+        state.loaded.site.pages[i] = page;
+        state.loaded.html.pages[i] = html;
+        let rendered = match render::render_page(&state.theme, &state.loaded.data(), i) {
+            Ok(f) => f,
+            Err(d) => return Some(Err(d.into())),
+        };
+        let mut files = vec![rendered];
+        files.extend(feed_files(&state.loaded));
+        let tree = Tree {
+            files,
+            copies: Vec::new(),
+        };
+        Some(self.sync(&tree, false).map(|mut r| {
+            r.scope = "page";
+            r
+        }))
+    }
+
+    /// Writes what changed in `tree`; with `complete`, `tree` is the whole
+    /// output and files it no longer has are removed.
+    fn sync(&mut self, tree: &Tree, complete: bool) -> Result<Rebuild, Error> {
+        if complete && self.written.is_empty() && self.out.exists() {
+            // First build: files left from an earlier session are not ours to keep.
+            std::fs::remove_dir_all(&self.out).map_err(|e| Error::io(&self.out, e))?;
+        }
+        std::fs::create_dir_all(&self.out).map_err(|e| Error::io(&self.out, e))?;
+        let mut report = Rebuild::default();
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        for f in &tree.files {
+            let print = fingerprint(&f.bytes);
+            if self.written.get(&f.path) != Some(&print) || !self.out.join(&f.path).exists() {
+                write_atomically(&self.out, f)?;
+                report.written.push(f.path.clone());
+            }
+            seen.insert(f.path.clone(), print);
+        }
+        for c in &tree.copies {
+            let meta = std::fs::metadata(&c.source).map_err(|e| Error::io(&c.source, e))?;
+            let print = fingerprint(&(c.source.as_path(), meta.len(), meta.modified().ok()));
+            if self.written.get(&c.dest) != Some(&print) || !self.out.join(&c.dest).exists() {
+                let bytes = std::fs::read(&c.source).map_err(|e| Error::io(&c.source, e))?;
+                write_atomically(
+                    &self.out,
+                    &RenderedFile {
+                        path: c.dest.clone(),
+                        bytes,
+                    },
+                )?;
+                report.written.push(c.dest.clone());
+            }
+            seen.insert(c.dest.clone(), print);
+        }
+        if complete {
+            for gone in self.written.keys().filter(|p| !seen.contains_key(*p)) {
+                remove_output(&self.out, gone);
+                report.removed.push(gone.clone());
+            }
+            self.written = seen;
+        } else {
+            self.written.extend(seen);
+        }
+        report.written.sort();
+        report.removed.sort();
+        Ok(report)
+    }
+}
+
+fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Writes to a temporary name beside the file, then renames it into place:
+/// a reader sees the old file or the new one, never half of one.
+fn write_atomically(out: &Path, f: &RenderedFile) -> Result<(), Error> {
+    let path = out.join(&f.path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let tmp = path.with_file_name(format!(
+        ".{}.dossier-tmp",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+    ));
+    std::fs::write(&tmp, &f.bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+}
+
+/// Removes an output file and the folders it leaves empty.
+fn remove_output(out: &Path, rel: &str) {
+    let path = out.join(rel);
+    let _ = std::fs::remove_file(&path);
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+        if std::fs::remove_dir(d).is_err() {
+            break; // not empty
+        }
+        dir = d.parent();
+    }
+}

@@ -1,0 +1,154 @@
+//! The incremental path (serve, build --watch) gives the same output as a
+//! full build, byte for byte, after every edit of a sequence.
+
+mod common;
+
+use common::{Fixture, snapshot};
+use dossier::BuildOptions;
+use dossier::project::Project;
+
+fn site() -> Fixture {
+    let f = Fixture::new();
+    f.write("site.yaml", "title: T\nbase_url: https://t.example\ntimeline:\n  categories:\n    - id: strike\n      label: Strike\n      colour: \"#b3261e\"\n");
+    f.write("content/explainers/_index.md", "---\ntitle: Explainers\n---\nIntro.\n");
+    f.write(
+        "content/explainers/a.md",
+        "---\ntitle: A\nweight: 1\n---\nAlpha body. See [b](b.md).\n",
+    );
+    f.write("content/explainers/b.md", "---\ntitle: B\nweight: 2\n---\nBeta body.\n");
+    f.write(
+        "content/timeline/e.md",
+        "---\ntitle: Strike\ndate: 2024-06\ncategory: strike\nrelated: [\"@/explainers/a.md\"]\n---\nAn event.\n",
+    );
+    f.write("static/site.css", "a{}");
+    f
+}
+
+struct Harness {
+    f: Fixture,
+    project: Project,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let f = site();
+        let root = dossier::site_root(f.root()).unwrap();
+        let out = root.join("served");
+        let mut project = Project::new(BuildOptions::new(&root), root, out);
+        project.rebuild(&[]).unwrap();
+        Harness { f, project }
+    }
+
+    /// Applies `edit`, rebuilds for `path`, and compares with a full build.
+    fn step(&mut self, path: &str, expected_scope: &str, edit: impl FnOnce(&Fixture)) {
+        edit(&self.f);
+        let abs = self.project.root().join(path);
+        let report = self.project.rebuild(&[abs]).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(report.scope, expected_scope, "{path}");
+        let fresh = tempfile::tempdir().unwrap();
+        let opts = BuildOptions {
+            output: Some(fresh.path().join("out")),
+            ..BuildOptions::new(self.f.root())
+        };
+        dossier::build(&opts).unwrap();
+        let got = snapshot(self.project.output());
+        let want = snapshot(&fresh.path().join("out"));
+        let names =
+            |s: &[(std::path::PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&got), names(&want), "after editing {path}: the same files");
+        for ((p, a), (_, b)) in got.iter().zip(&want) {
+            assert!(
+                a == b,
+                "after editing {path}: {} differs:\n--- incremental\n{}\n--- full\n{}",
+                p.display(),
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            );
+        }
+    }
+}
+
+#[test]
+fn incremental_equals_full_after_a_sequence_of_edits() {
+    let mut h = Harness::new();
+    h.step("content/explainers/a.md", "page", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\n---\nAlpha body, edited. See [b](b.md).\n",
+        );
+    });
+    h.step("content/explainers/b.md", "content", |f| {
+        f.write(
+            "content/explainers/b.md",
+            "---\ntitle: B renamed\nweight: 2\n---\nBeta body.\n",
+        );
+    });
+    h.step("content/explainers/c.md", "content", |f| {
+        f.write("content/explainers/c.md", "---\ntitle: C\nweight: 0\n---\nNew page.\n");
+    });
+    h.step("content/explainers/c.md", "content", |f| {
+        f.remove("content/explainers/c.md")
+    });
+    h.step("content/timeline/e.md", "content", |f| {
+        f.write(
+            "content/timeline/e.md",
+            "---\ntitle: Strike\ndate: 2024-06-03\ncategory: strike\nrelated: [\"@/explainers/b.md\"]\n---\nMoved.\n",
+        );
+    });
+    h.step("templates/page.html", "templates", |f| {
+        f.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block body %}<article>{{ page.content | safe }}</article>{% endblock %}",
+        );
+    });
+    h.step("static/site.css", "static", |f| {
+        f.write("static/site.css", "a{color:red}");
+    });
+    h.step("site.yaml", "full", |f| {
+        f.write("site.yaml", "title: Renamed\nbase_url: https://t.example\ntimeline:\n  categories:\n    - id: strike\n      label: Strike\n      colour: \"#b3261e\"\n");
+    });
+    h.step("content/explainers/a.md", "page", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\ntags: [x]\n---\nAlpha body, edited again. See [b](b.md).\n",
+        );
+    });
+}
+
+#[test]
+fn a_bad_edit_fails_keeps_the_output_and_the_fix_recovers() {
+    let mut h = Harness::new();
+    let before = snapshot(h.project.output());
+    h.f.write("content/explainers/a.md", "---\ntitle: [broken\n---\n");
+    let err = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/a.md")])
+        .unwrap_err();
+    assert!(err.to_string().contains("content/explainers/a.md:2:"), "{err}");
+    assert_eq!(snapshot(h.project.output()), before, "a failed rebuild writes nothing");
+    h.step("content/explainers/a.md", "full", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A fixed\nweight: 1\n---\nBack.\n",
+        );
+    });
+}
+
+#[test]
+fn unchanged_files_are_not_rewritten() {
+    let mut h = Harness::new();
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/b.md")])
+        .unwrap();
+    assert!(report.written.is_empty(), "{:?}", report.written);
+    h.f.write(
+        "content/explainers/a.md",
+        "---\ntitle: A\nweight: 1\n---\nAlpha body changed. See [b](b.md).\n",
+    );
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/a.md")])
+        .unwrap();
+    assert_eq!(report.written, ["explainers/a/index.html"]);
+}
