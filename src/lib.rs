@@ -28,7 +28,9 @@ pub mod output;
 pub mod project;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod timeline;
+pub mod watch;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use dossier::{BuildOptions, error::Error, scaffold};
+use dossier::project::Project;
+use dossier::{BuildOptions, error::Error, scaffold, serve};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,30 @@ enum Command {
         /// Use this base URL instead of site.yaml's
         #[arg(long)]
         base_url: Option<String>,
+        /// Keep watching the sources and rebuild what changes (Ctrl-C to stop)
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Build, serve on localhost, and rebuild and reload the browser on every save
+    Serve {
+        /// The site's folder, holding content/ and site.yaml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (the next free one is taken if it is busy)
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; loopback unless you say otherwise
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Write the served site here instead of a temporary folder
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Check the site for every error `build` would report, writing nothing
     Check {
@@ -80,6 +105,7 @@ fn run(command: Command) -> Result<(), Error> {
             output,
             drafts,
             base_url,
+            watch,
         } => {
             let opts = BuildOptions {
                 output,
@@ -88,6 +114,26 @@ fn run(command: Command) -> Result<(), Error> {
                 ..BuildOptions::new(root)
             };
             println!("{}", dossier::build(&opts)?);
+            if watch {
+                build_watch(opts)?;
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+            output,
+        } => {
+            serve::serve(serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts,
+                open,
+                output,
+            })?;
         }
         Command::Check { root, drafts } => {
             let opts = BuildOptions {
@@ -112,4 +158,28 @@ fn run(command: Command) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// `build --watch`: after the first build, rebuild what each save changes.
+fn build_watch(opts: BuildOptions) -> Result<(), Error> {
+    let root = dossier::site_root(&opts.root)?;
+    let out = dossier::output::check_dir(&root, opts.output.as_deref().unwrap_or(&root.join("public")))?;
+    let mut project = Project::new(opts, root.clone(), out.clone());
+    // Learn what the output holds (the build above wrote it; nothing changes).
+    if let Err(e) = project.rebuild(&[]) {
+        eprintln!("{e}");
+    }
+    println!("watching {} (Ctrl-C to stop)", root.display());
+    dossier::watch::watch(&root, &out, |paths| {
+        match project.rebuild(&paths) {
+            Ok(r) => println!(
+                "rebuilt ({}) in {:.1} ms: {} written",
+                r.scope,
+                r.elapsed.as_secs_f64() * 1000.0,
+                r.written.len()
+            ),
+            Err(e) => eprintln!("{e}"),
+        }
+        true
+    })
 }

@@ -4,7 +4,7 @@ mod common;
 
 use common::Fixture;
 
-const CATEGORIES: &str = "title: T\nbase_url: https://t.example\nsources:\n  - id: src\n    title: A report\n    publisher: Paper\ntimeline:\n  categories:\n    - id: strike\n      label: Strike\n      colour: \"#b3261e\"\n    - id: talks\n      label: Talks\n      colour: \"#1d4ed8\"\n";
+const CATEGORIES: &str = "title: T\nbase_url: https://t.example\npeople:\n  - id: bma\n    name: BMA\n    role: The union.\nsources:\n  - id: src\n    title: A report\n    publisher: Paper\ntimeline:\n  categories:\n    - id: strike\n      label: Strike\n      colour: \"#b3261e\"\n    - id: talks\n      label: Talks\n      colour: \"#1d4ed8\"\n";
 
 fn site() -> Fixture {
     let f = Fixture::new();

@@ -1,0 +1,299 @@
+//! `dossier serve`: builds the site, serves it on loopback with axum and
+//! tower-http, watches the sources, rebuilds what changed, and tells open pages
+//! to reload over server-sent events. Errors show in the browser as an overlay
+//! and in the terminal; the server never stops for a bad edit.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::BuildOptions;
+use crate::error::Error;
+use crate::project::{Project, Rebuild};
+
+const LIVE_JS: &str = include_str!("live.js");
+const EVENTS_PATH: &str = "/__dossier/events";
+const SCRIPT_PATH: &str = "/__dossier/live.js";
+/// Browsers and proxies drop idle connections; a comment this often keeps it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(10);
+/// How many ports after the asked one to try when it is busy.
+const PORT_TRIES: u16 = 10;
+
+/// What `dossier serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub drafts: bool,
+    pub open: bool,
+    /// Where to write the site; a fresh temporary folder when `None`.
+    pub output: Option<PathBuf>,
+}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+enum Message {
+    Reload { css_only: bool },
+    Problems(String),
+}
+
+#[derive(Clone)]
+struct App {
+    tx: broadcast::Sender<Message>,
+    /// The last build's problems, for pages that connect after it.
+    problems: Arc<Mutex<Option<String>>>,
+}
+
+/// Runs until Ctrl-C.
+pub fn serve(opts: ServeOptions) -> Result<(), Error> {
+    let root = crate::site_root(&opts.root)?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    let listener = runtime.block_on(bind(opts.bind, opts.port))?;
+    let addr = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
+    let (out, temporary) = match &opts.output {
+        Some(dir) => (crate::output::check_dir(&root, dir)?, false),
+        None => (
+            std::env::temp_dir().join(format!("dossier-serve-{}-{}", addr.port(), std::process::id())),
+            true,
+        ),
+    };
+    let base_url = format!("http://{}", display_addr(addr));
+    let build_opts = BuildOptions {
+        drafts: opts.drafts,
+        base_url: Some(base_url.clone()),
+        ..BuildOptions::new(&root)
+    };
+    let mut project = Project::new(build_opts, root.clone(), out.clone());
+    let (tx, _) = broadcast::channel(64);
+    let app = App {
+        tx,
+        problems: Arc::new(Mutex::new(None)),
+    };
+    report(&app, project.rebuild(&[]));
+    println!("serving {} at {base_url}/ (Ctrl-C to stop)", root.display());
+    if opts.open && opener::open(&base_url).is_err() {
+        eprintln!("could not open a browser; visit {base_url}/");
+    }
+
+    let watcher_app = app.clone();
+    let watch_out = out.clone();
+    std::thread::spawn(move || {
+        let result = crate::watch::watch(&root, &watch_out, |paths| {
+            report(&watcher_app, project.rebuild(&paths));
+            true
+        });
+        if let Err(e) = result {
+            eprintln!("{e}");
+        }
+    });
+
+    let router = router(app, &out);
+    let served = runtime.block_on(async {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    });
+    if temporary {
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    served.map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+}
+
+/// Binds `port`, or the next free one (saying so) when it is taken.
+async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Error> {
+    let mut last_error = None;
+    for p in port..port.saturating_add(PORT_TRIES) {
+        match tokio::net::TcpListener::bind(SocketAddr::new(ip, p)).await {
+            Ok(l) => {
+                if p != port {
+                    eprintln!("port {port} is in use; using port {p} instead");
+                }
+                return Ok(l);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => last_error = Some(e),
+            Err(e) => return Err(Error::Usage(format!("cannot listen on {ip}:{p}: {e}"))),
+        }
+    }
+    Err(Error::Usage(format!(
+        "ports {port} to {} are all in use ({}); pass another with --port",
+        port.saturating_add(PORT_TRIES - 1),
+        last_error.map(|e| e.to_string()).unwrap_or_default()
+    )))
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]:{}", addr.port()),
+        IpAddr::V4(ip) => format!("{ip}:{}", addr.port()),
+    }
+}
+
+/// Prints a rebuild's outcome and tells the open pages.
+fn report(app: &App, result: Result<Rebuild, Error>) {
+    match result {
+        Ok(r) => {
+            let ms = r.elapsed.as_secs_f64() * 1000.0;
+            println!(
+                "rebuilt ({}) in {ms:.1} ms: {} written, {} removed",
+                r.scope,
+                r.written.len(),
+                r.removed.len()
+            );
+            let had_problems = app.problems.lock().map(|mut p| p.take().is_some()).unwrap_or(false);
+            if !r.written.is_empty() || !r.removed.is_empty() || had_problems {
+                let _ = app.tx.send(Message::Reload {
+                    css_only: r.css_only() && !had_problems,
+                });
+            }
+        }
+        Err(e) => {
+            let text = e.to_string();
+            eprintln!("{text}");
+            if let Ok(mut p) = app.problems.lock() {
+                *p = Some(text.clone());
+            }
+            let _ = app.tx.send(Message::Problems(text));
+        }
+    }
+}
+
+fn router(app: App, out: &std::path::Path) -> Router {
+    let files = ServeDir::new(out).not_found_service(ServeFile::new(out.join("404.html")));
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .route(
+            SCRIPT_PATH,
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_JS) }),
+        )
+        .fallback_service(files)
+        .layer(middleware::from_fn(inject_script))
+        .layer(middleware::from_fn(refuse_odd_paths))
+        .with_state(app)
+}
+
+/// The event stream: first the current state, then every rebuild.
+async fn events(State(app): State<App>) -> impl IntoResponse {
+    let current = app.problems.lock().ok().and_then(|p| p.clone());
+    let first = match current {
+        Some(text) => Message::Problems(text),
+        None => Message::Reload { css_only: false },
+    };
+    let first_event = match first {
+        Message::Problems(text) => Event::default().event("problems").data(text),
+        Message::Reload { .. } => Event::default().event("ok").data("{}"),
+    }
+    .retry(Duration::from_millis(500));
+    let updates = BroadcastStream::new(app.tx.subscribe())
+        .filter_map(|m| m.ok())
+        .map(|m| match m {
+            Message::Reload { css_only } => Event::default()
+                .event("reload")
+                .data(format!("{{\"css_only\":{css_only}}}")),
+            Message::Problems(text) => Event::default().event("problems").data(text),
+        });
+    let stream = tokio_stream::once(first_event).chain(updates).map(Ok::<_, Infallible>);
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+/// Adds the live-reload script to HTML pages (never to the files on disk, so
+/// nothing of it can reach a deployed site).
+async fn inject_script(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" defer></script>");
+    let injected = match html.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &html[..i], &html[i..]),
+        None => format!("{html}{tag}"),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    // The page changes from build to build: never let a browser keep it.
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Response::from_parts(parts, Body::from(injected))
+}
+
+/// Paths that try to leave the output folder, in any spelling, get 400.
+async fn refuse_odd_paths(req: Request, next: Next) -> Response {
+    let raw = req.uri().path();
+    let lower = raw.to_ascii_lowercase();
+    let decoded = percent_decode(&lower);
+    let climbs = decoded.split(['/', '\\']).any(|seg| seg == "..");
+    if climbs || decoded.contains('\\') || decoded.contains('\0') || lower.contains("%2f") {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    }
+    next.run(req).await
+}
+
+/// Decodes %XX escapes (repeatedly, so double-encoded dots are seen too).
+fn percent_decode(s: &str) -> String {
+    let mut current = s.to_string();
+    for _ in 0..3 {
+        let bytes = current.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%'
+                && i + 2 < bytes.len()
+                && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        let next = String::from_utf8_lossy(&out).into_owned();
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn decodes_nested_escapes() {
+        assert_eq!(percent_decode("/%2e%2e/x"), "/../x");
+        assert_eq!(percent_decode("/%252e%252e/x"), "/../x");
+        assert_eq!(percent_decode("/a%5cb"), "/a\\b");
+        assert_eq!(percent_decode("/100%"), "/100%");
+    }
+}

@@ -1,0 +1,116 @@
+//! File events -> the list of paths to rebuild for.
+//!
+//! Folders are watched, not files, so editors that save by writing a temporary
+//! file and renaming it over the original (vim, many others) are seen like any
+//! other save. Editor junk (swap, backup and lock files) is ignored, and one
+//! burst of saves becomes one rebuild: events are debounced for a few
+//! milliseconds, not the second that makes some tools feel slow.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+use crate::content::walk::is_junk;
+use crate::error::Error;
+
+/// Long enough to gather one editor save (write, rename, chmod), short
+/// enough that the reload feels immediate.
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
+
+/// The folders of a site that hold its sources.
+const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// Watches the site at `root` and calls `on_change` with each burst of
+/// changed paths, until `on_change` returns `false`. `ignore` (the output
+/// folder) is never reported.
+pub fn watch(root: &Path, ignore: &Path, mut on_change: impl FnMut(Vec<PathBuf>) -> bool) -> Result<(), Error> {
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let watch_error = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
+    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(watch_error)?;
+    // The root itself only for site.yaml and new source folders: watching it
+    // recursively would also watch target/, node_modules/ and the output.
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(watch_error)?;
+    let mut watched = BTreeSet::new();
+    for dir in SOURCE_DIRS {
+        if root.join(dir).is_dir() && debouncer.watch(root.join(dir), RecursiveMode::Recursive).is_ok() {
+            watched.insert(dir);
+        }
+    }
+    for result in rx {
+        let Ok(events) = result else { continue };
+        let mut paths = BTreeSet::new();
+        for event in events {
+            if matches!(event.kind, EventKind::Access(_)) {
+                continue;
+            }
+            for path in &event.paths {
+                if let Some(dir) = SOURCE_DIRS.iter().find(|d| path == &root.join(d)) {
+                    // A source folder appeared after we started: watch it too.
+                    if !watched.contains(dir)
+                        && path.is_dir()
+                        && debouncer.watch(path, RecursiveMode::Recursive).is_ok()
+                    {
+                        watched.insert(dir);
+                    }
+                }
+                if relevant(root, ignore, path) {
+                    paths.insert(path.clone());
+                }
+            }
+        }
+        if !paths.is_empty() && !on_change(paths.into_iter().collect()) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Is a change to `path` one the site cares about?
+pub fn relevant(root: &Path, ignore: &Path, path: &Path) -> bool {
+    if path.starts_with(ignore) {
+        return false;
+    }
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = parts.next() else { return false };
+    let top_ok = first == "site.yaml" || SOURCE_DIRS.contains(&first.as_ref());
+    top_ok && !rel.components().any(|c| is_junk(&c.as_os_str().to_string_lossy()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sources_count_and_junk_never_does() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/public");
+        for yes in [
+            "/site/site.yaml",
+            "/site/content/a.md",
+            "/site/themes/x/templates/page.html",
+            "/site/static/s.css",
+        ] {
+            assert!(relevant(root, out, Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "/site/public/index.html",
+            "/site/target/debug/x",
+            "/site/content/.a.md.swp",
+            "/site/content/a.md~",
+            "/site/content/4913",
+            "/site/content/#a.md#",
+            "/site/content/a.md.bck",
+            "/site/README.md",
+            "/elsewhere/content/a.md",
+        ] {
+            assert!(!relevant(root, out, Path::new(no)), "{no}");
+        }
+    }
+}
