@@ -1,0 +1,234 @@
+//! `dossier serve` on an ephemeral port: edits, errors, recovery, new and
+//! deleted pages, template edits, and path traversal attempts.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::Fixture;
+
+struct Server {
+    child: Child,
+    addr: String,
+    events: mpsc::Receiver<(String, String)>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(f: &Fixture) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["serve", "--port", "0"])
+            .current_dir(f.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.split(" at http://").nth(1) {
+                break rest.split('/').next().unwrap().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {}); // keep stdout drained
+        let events = subscribe(&addr);
+        let mut s = Server { child, addr, events };
+        assert_eq!(s.next_event().0, "ok", "a new connection first hears the state");
+        s
+    }
+
+    /// The next server-sent event, waiting up to 10 s.
+    fn next_event(&mut self) -> (String, String) {
+        self.events
+            .recv_timeout(Duration::from_secs(10))
+            .expect("an event within 10 s")
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        request(&self.addr, path)
+    }
+}
+
+/// A raw HTTP/1.1 GET, so odd paths reach the server exactly as written.
+fn request(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+/// Reads the event stream in a thread: (event name, data) pairs.
+fn subscribe(addr: &str) -> mpsc::Receiver<(String, String)> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /__dossier/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::spawn(move || {
+        let mut name = String::new();
+        let mut data = Vec::new();
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { break };
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data.push(d.to_string());
+            } else if line.is_empty() && !name.is_empty() {
+                if tx.send((std::mem::take(&mut name), data.join("\n"))).is_err() {
+                    break;
+                }
+                data.clear();
+            }
+        }
+    });
+    rx
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\n---\n{body}\n")
+}
+
+/// Waits for the event after an edit, skipping none.
+fn edit_then(s: &mut Server, f: &Fixture, rel: &str, text: &str) -> (String, String) {
+    // Let the watcher settle so the edit is seen as one burst.
+    std::thread::sleep(Duration::from_millis(50));
+    f.write(rel, text);
+    s.next_event()
+}
+
+#[test]
+fn serve_rebuilds_reports_errors_recovers_and_stays_inside_the_output() {
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "First text."));
+    let mut s = Server::start(&f);
+
+    let (status, body) = s.get("/a/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("First text.") && body.contains("/__dossier/live.js"),
+        "{body}"
+    );
+
+    // A good edit: a reload event, then the new text is served.
+    let (event, _) = edit_then(&mut s, &f, "content/a.md", &page("A", "Second text."));
+    assert_eq!(event, "reload");
+    assert!(s.get("/a/").1.contains("Second text."));
+
+    // A bad edit: an error event naming file and line; the server lives on
+    // and still serves the last good page.
+    let (event, data) = edit_then(&mut s, &f, "content/a.md", "---\ntitle: [broken\n---\n");
+    assert_eq!(event, "problems");
+    assert!(data.contains("content/a.md:2:"), "{data}");
+    let (status, body) = s.get("/a/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Second text."));
+
+    // The fix recovers.
+    let (event, _) = edit_then(&mut s, &f, "content/a.md", &page("A", "Third text."));
+    assert_eq!(event, "reload");
+    assert!(s.get("/a/").1.contains("Third text."));
+
+    // A new page is served; a deleted page is gone (404).
+    let (event, _) = edit_then(&mut s, &f, "content/b.md", &page("B", "Brand new."));
+    assert_eq!(event, "reload");
+    assert!(s.get("/b/").1.contains("Brand new."));
+    std::thread::sleep(Duration::from_millis(50));
+    f.remove("content/b.md");
+    assert_eq!(s.next_event().0, "reload");
+    let (status, body) = s.get("/b/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Not found"), "the site's 404 page: {body}");
+
+    // A template edit re-renders.
+    let (event, _) = edit_then(
+        &mut s,
+        &f,
+        "themes/explainer/templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}<article class=\"new\">{{ page.content | safe }}</article>{% endblock %}",
+    );
+    assert_eq!(event, "reload");
+    assert!(s.get("/a/").1.contains("<article class=\"new\">"));
+
+    // Editor junk never triggers a rebuild: the next event is for the real save.
+    f.write("content/.a.md.swp", "junk");
+    f.write("content/a.md~", "junk");
+    let (event, _) = edit_then(&mut s, &f, "content/a.md", &page("A", "Fourth text."));
+    assert_eq!(event, "reload");
+    assert!(s.get("/a/").1.contains("Fourth text."));
+
+    // Nothing outside the output can be reached, however the path is spelt.
+    std::fs::write(f.path("secret.txt"), "secret").unwrap();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/%252e%252e/secret.txt",
+        "/a/..\\..\\secret.txt",
+        "//etc/passwd",
+        "/%00",
+    ] {
+        let (status, body) = s.get(path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(
+            !body.contains("secret") || body.contains("Not found"),
+            "{path} leaked: {body}"
+        );
+    }
+    assert_eq!(s.get("/nowhere/").0, 404);
+}
+
+#[test]
+fn the_live_reload_script_never_reaches_build_output() {
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "Text."));
+    let s = Server::start(&f);
+    assert!(s.get("/a/").1.contains("__dossier"));
+    drop(s);
+    f.build_ok();
+    let html = f.read("public/a/index.html");
+    assert!(!html.contains("__dossier"), "{html}");
+}
+
+#[test]
+fn a_busy_port_is_named_and_the_next_one_taken() {
+    let f = Fixture::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(f.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let started = Instant::now();
+    while !line.contains("in use") && started.elapsed() < Duration::from_secs(10) {
+        line.clear();
+        if err.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains(&format!("port {port} is in use; using port")), "{line}");
+}
