@@ -3,7 +3,8 @@
 //! A rebuild does the least work that gives the same output as a full build:
 //! - an edit to one page that other outputs cannot see (its title, summary,
 //!   dates, weight, slug, draft flag, events and reading time unchanged)
-//!   re-reads only that file and re-renders only that page and the feeds;
+//!   re-reads only that file and re-renders only that page (and the feeds,
+//!   if its update log changed);
 //! - any other content change re-reads the content and re-renders the site;
 //! - a template or theme change re-renders without re-reading content;
 //! - a `site.yaml` change, or anything after a failed build, is a full build.
@@ -193,6 +194,8 @@ impl Project {
         if !same_outside {
             return None;
         }
+        // The feeds read only fields compared above, plus these two.
+        let feeds_changed = page.meta.updated != old.meta.updated || page.meta.updates != old.meta.updates;
         state.loaded.site.pages[i] = page;
         state.loaded.html.pages[i] = html;
         let rendered = match render::render_page(&state.theme, &state.loaded.data(), i) {
@@ -200,7 +203,9 @@ impl Project {
             Err(d) => return Some(Err(d.into())),
         };
         let mut files = vec![rendered];
-        files.extend(feed_files(&state.loaded));
+        if feeds_changed {
+            files.extend(feed_files(&state.loaded));
+        }
         let tree = Tree {
             files,
             copies: Vec::new(),

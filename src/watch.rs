@@ -19,7 +19,7 @@ use crate::error::Error;
 
 /// Long enough to gather one editor save (write, rename, chmod), short
 /// enough that the reload feels immediate.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// The folders of a site that hold its sources.
 const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];

@@ -77,6 +77,12 @@ fn incremental_equals_full_after_a_sequence_of_edits() {
             "---\ntitle: A\nweight: 1\n---\nAlpha body, edited. See [b](b.md).\n",
         );
     });
+    h.step("content/explainers/a.md", "page", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\nupdates:\n  - date: 2024-07-15\n    kind: correction\n    text: Fixed a figure.\n---\nAlpha body, edited. See [b](b.md).\n",
+        );
+    });
     h.step("content/explainers/b.md", "content", |f| {
         f.write(
             "content/explainers/b.md",
