@@ -146,27 +146,27 @@ pub fn load_theme(loaded: &Loaded) -> Result<render::Theme, Error> {
     render::Theme::load(&site.root, &site.config.theme, &loaded.data()).map_err(|p| Diagnostics(p).into())
 }
 
-/// Stages 5-6: every output file (rendered or copied), checked for clashes.
-pub fn render_tree(loaded: &Loaded, theme: &render::Theme) -> Result<output::Tree, Error> {
+/// Stages 5-6: renders every output file into `emit`, and returns the files
+/// to copy as they are, checked for clashes.
+pub fn render_tree(loaded: &Loaded, theme: &render::Theme, emit: &output::Emit) -> Result<Vec<output::Copy>, Error> {
     let site = &loaded.site;
-    let (files, problems) = render::render_all(theme, &loaded.data());
-    stop_if_any(problems)?;
-    let mut tree = output::Tree {
-        files,
-        copies: Vec::new(),
-    };
-    tree.files.extend(feed_files(loaded));
-    if let Some(dir) = &theme.static_dir {
-        tree.copy_folder(dir);
+    let mut rendered = render::render_all(theme, &loaded.data(), emit)?;
+    for f in feed_files(loaded) {
+        rendered.insert(f.path.clone());
+        emit(f)?;
     }
-    let theme_copies = tree.copies.len();
-    tree.copy_folder(&site.root.join("static"));
-    tree.copies.extend(site.assets.iter().map(|a| output::Copy {
+    let mut copies = output::Copies::default();
+    if let Some(dir) = &theme.static_dir {
+        copies.copy_folder(dir);
+    }
+    let theme_copies = copies.list.len();
+    copies.copy_folder(&site.root.join("static"));
+    copies.list.extend(site.assets.iter().map(|a| output::Copy {
         source: a.source.clone(),
         dest: a.dest.clone(),
     }));
-    stop_if_any(tree.check_clashes(theme_copies))?;
-    Ok(tree)
+    stop_if_any(copies.check_clashes(theme_copies, &rendered))?;
+    Ok(copies.list)
 }
 
 /// The feeds and data files, which read the whole site: `atom.xml`,
@@ -193,15 +193,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let loaded = load(&root, opts)?;
     let theme = load_theme(&loaded)?;
-    let tree = render_tree(&loaded, &theme)?;
-    if let Some(out) = &output {
-        output::write(&tree, out)?;
-    }
+    let copies = match &output {
+        Some(out) => {
+            let staging = output::Staging::begin(out)?;
+            let written = render_tree(&loaded, &theme, &|f| staging.write(&f))
+                .and_then(|copies| staging.copy_all(&copies).map(|()| copies));
+            match written {
+                Ok(copies) => {
+                    staging.commit()?;
+                    copies
+                }
+                Err(e) => {
+                    staging.abort();
+                    return Err(e);
+                }
+            }
+        }
+        None => render_tree(&loaded, &theme, &|_| Ok(()))?,
+    };
     Ok(BuildReport {
         pages: loaded.site.pages.len(),
         sections: loaded.site.sections.len(),
         events: loaded.events.len(),
-        assets: tree.copies.len(),
+        assets: copies.len(),
         elapsed: started.elapsed(),
         output,
     })

@@ -197,10 +197,11 @@ fn options() -> Options {
 /// Renders the Markdown `text` of the file `from` (relative to `content/`),
 /// whose first line is line `first_line` of the file.
 pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: Refs) -> (Rendered, Vec<Problem>) {
-    let line_of = LineIndex::new(text);
+    // Line numbers are only needed for problems: index the lines lazily.
+    let line_of = std::cell::OnceCell::new();
     let mut problems = Vec::new();
     let mut problem = |offset: usize, message: String, hint: &'static str| {
-        let (line, col) = line_of.position(offset);
+        let (line, col) = line_of.get_or_init(|| LineIndex::new(text)).position(offset);
         problems.push(Problem {
             line: first_line + line - 1,
             col,

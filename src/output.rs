@@ -7,7 +7,7 @@
 //! previous output exactly as it was; the leftover staging folder is cleared
 //! by the next build.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -24,14 +24,18 @@ pub struct Copy {
     pub dest: String,
 }
 
-/// Everything the output folder will hold.
+/// Where each rendered file goes as soon as it is rendered: a build's staging
+/// folder, the folder `serve` serves, or nowhere (`check`). Rendering streams
+/// files out instead of holding the whole site in memory.
+pub type Emit<'a> = dyn Fn(RenderedFile) -> Result<(), Error> + Sync + 'a;
+
+/// The files copied as they are: theme and site `static/`, content assets.
 #[derive(Default)]
-pub struct Tree {
-    pub files: Vec<RenderedFile>,
-    pub copies: Vec<Copy>,
+pub struct Copies {
+    pub list: Vec<Copy>,
 }
 
-impl Tree {
+impl Copies {
     /// Adds every file under `dir` to be copied to the same relative path.
     pub fn copy_folder(&mut self, dir: &Path) {
         for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
@@ -43,7 +47,7 @@ impl Tree {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                self.copies.push(Copy {
+                self.list.push(Copy {
                     source: entry.path().to_path_buf(),
                     dest,
                 });
@@ -51,13 +55,17 @@ impl Tree {
         }
     }
 
-    /// Two things written to one path would silently lose one of them.
-    /// Later copies (the site's `static/`) may replace earlier ones (the theme's).
-    pub fn check_clashes(&mut self, overridable: usize) -> Vec<Diagnostic> {
+    /// Two things written to one path would silently lose one of them. The
+    /// first `overridable` copies (the theme's `static/`) may be replaced by
+    /// later ones (the site's); anything else is a problem.
+    pub fn check_clashes(&mut self, overridable: usize, rendered: &HashSet<String>) -> Vec<Diagnostic> {
         let mut owner: HashMap<&str, usize> = HashMap::new();
         let mut problems = Vec::new();
         let mut replaced = Vec::new();
-        for (i, c) in self.copies.iter().enumerate() {
+        for (i, c) in self.list.iter().enumerate() {
+            if rendered.contains(&c.dest) {
+                problems.push(clash(&c.source, &c.dest));
+            }
             if let Some(&prev) = owner.get(c.dest.as_str()) {
                 if prev < overridable {
                     replaced.push(prev);
@@ -67,14 +75,10 @@ impl Tree {
             }
             owner.insert(&c.dest, i);
         }
-        for f in &self.files {
-            if let Some(&i) = owner.get(f.path.as_str()) {
-                problems.push(clash(&self.copies[i].source, &f.path));
-            }
-        }
         replaced.sort_unstable();
+        replaced.dedup();
         for i in replaced.into_iter().rev() {
-            self.copies.remove(i);
+            self.list.remove(i);
         }
         problems
     }
@@ -148,47 +152,79 @@ fn siblings(out: &Path) -> (PathBuf, PathBuf) {
     )
 }
 
-/// Writes `tree` to `out` atomically (see the module docs).
-pub fn write(tree: &Tree, out: &Path) -> Result<(), Error> {
-    let (staging, retired) = siblings(out);
-    for leftover in [&staging, &retired] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover).map_err(|e| Error::io(leftover, e))?;
-        }
-    }
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    if let Err(e) = fill(tree, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    swap(&staging, out, &retired)
+/// A build's new output, written beside the old one until [`Staging::commit`].
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    retired: PathBuf,
 }
 
-/// Writes every file of `tree` under `dir`.
-fn fill(tree: &Tree, dir: &Path) -> Result<(), Error> {
-    let parents: BTreeSet<PathBuf> = tree
-        .files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(tree.copies.iter().map(|c| c.dest.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(|parent| dir.join(parent)))
-        .collect();
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    for p in &parents {
-        std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
+impl Staging {
+    /// Starts a new output for `out`, clearing what a killed build left.
+    pub fn begin(out: &Path) -> Result<Staging, Error> {
+        let (dir, retired) = siblings(out);
+        for leftover in [&dir, &retired] {
+            if leftover.exists() {
+                remove_tree(leftover)?;
+            }
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            retired,
+        })
     }
-    tree.files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
+
+    /// Writes one file (callable from many threads at once).
+    pub fn write(&self, f: &RenderedFile) -> Result<(), Error> {
+        let path = self.dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
         std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
+    }
+
+    pub fn copy_all(&self, copies: &[Copy]) -> Result<(), Error> {
+        copies.par_iter().try_for_each(|c| {
+            let path = self.dir.join(&c.dest);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::copy(&c.source, &path)
+                .map(|_| ())
+                .map_err(|e| Error::io(&c.source, e))
+        })
+    }
+
+    /// Swaps the new output in (see the module docs).
+    pub fn commit(self) -> Result<(), Error> {
+        swap(&self.dir, &self.out, &self.retired)
+    }
+
+    /// Throws the new output away; the old one was never touched.
+    pub fn abort(self) {
+        let _ = remove_tree(&self.dir);
+    }
+}
+
+/// Removes a folder tree, its top-level entries in parallel (an old output
+/// of 10,000 pages is 10,000 folders).
+fn remove_tree(dir: &Path) -> Result<(), Error> {
+    let entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    entries.par_iter().try_for_each(|p| {
+        let removed = if p.is_dir() && !p.is_symlink() {
+            std::fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p)
+        };
+        removed.map_err(|e| Error::io(p, e))
     })?;
-    tree.copies.par_iter().try_for_each(|c| {
-        let path = dir.join(&c.dest);
-        std::fs::copy(&c.source, &path)
-            .map(|_| ())
-            .map_err(|e| Error::io(&c.source, e))
-    })
+    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Puts `staging` in the place of `out`, in one atomic exchange where the
@@ -201,10 +237,10 @@ fn swap(staging: &Path, out: &Path, retired: &Path) -> Result<(), Error> {
         // No atomic exchange on this system or file system: two renames.
         std::fs::rename(out, retired).map_err(|e| Error::io(out, e))?;
         std::fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
-        return std::fs::remove_dir_all(retired).map_err(|e| Error::io(retired, e));
+        return remove_tree(retired);
     }
     // After the exchange, `staging` holds the previous output.
-    std::fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))
+    remove_tree(staging)
 }
 
 #[cfg(target_os = "linux")]

@@ -17,10 +17,11 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::error::{Diagnostics, Error};
-use crate::output::Tree;
+use crate::output::Copy;
 use crate::render::{RenderedFile, Theme};
 use crate::{BuildOptions, Loaded, content, convert, feed_files, load, load_theme, render, render_tree};
 
@@ -155,8 +156,15 @@ impl Project {
 
     fn render_all(&mut self, scope: &'static str) -> Result<Rebuild, Error> {
         let state = self.state.as_ref().expect("loaded before rendering");
-        let tree = render_tree(&state.loaded, &state.theme)?;
-        let mut report = self.sync(&tree, true)?;
+        let known = std::mem::take(&mut self.written);
+        let changes = Changes::new(&known);
+        let copies = render_tree(&state.loaded, &state.theme, &|f| {
+            changes.offer(f);
+            Ok(())
+        });
+        let (seen, changed) = changes.into_parts();
+        self.written = known;
+        let mut report = self.sync(seen, changed, &copies?, true)?;
         report.scope = scope;
         Ok(report)
     }
@@ -206,35 +214,37 @@ impl Project {
         if feeds_changed {
             files.extend(feed_files(&state.loaded));
         }
-        let tree = Tree {
-            files,
-            copies: Vec::new(),
-        };
-        Some(self.sync(&tree, false).map(|mut r| {
+        let changes = Changes::new(&self.written);
+        for f in files {
+            changes.offer(f);
+        }
+        let (seen, changed) = changes.into_parts();
+        Some(self.sync(seen, changed, &[], false).map(|mut r| {
             r.scope = "page";
             r
         }))
     }
 
-    /// Writes what changed in `tree`; with `complete`, `tree` is the whole
-    /// output and files it no longer has are removed.
-    fn sync(&mut self, tree: &Tree, complete: bool) -> Result<Rebuild, Error> {
+    /// Writes the changed files and copies; with `complete`, they are the
+    /// whole output and files it no longer has are removed.
+    fn sync(
+        &mut self,
+        mut seen: HashMap<String, u64>,
+        changed: Vec<RenderedFile>,
+        copies: &[Copy],
+        complete: bool,
+    ) -> Result<Rebuild, Error> {
         if complete && self.written.is_empty() && self.out.exists() {
             // First build: files left from an earlier session are not ours to keep.
             std::fs::remove_dir_all(&self.out).map_err(|e| Error::io(&self.out, e))?;
         }
         std::fs::create_dir_all(&self.out).map_err(|e| Error::io(&self.out, e))?;
         let mut report = Rebuild::default();
-        let mut seen: HashMap<String, u64> = HashMap::new();
-        for f in &tree.files {
-            let print = fingerprint(&f.bytes);
-            if self.written.get(&f.path) != Some(&print) || !self.out.join(&f.path).exists() {
-                write_atomically(&self.out, f)?;
-                report.written.push(f.path.clone());
-            }
-            seen.insert(f.path.clone(), print);
+        for f in &changed {
+            write_atomically(&self.out, f)?;
+            report.written.push(f.path.clone());
         }
-        for c in &tree.copies {
+        for c in copies {
             let meta = std::fs::metadata(&c.source).map_err(|e| Error::io(&c.source, e))?;
             let print = fingerprint(&(c.source.as_path(), meta.len(), meta.modified().ok()));
             if self.written.get(&c.dest) != Some(&print) || !self.out.join(&c.dest).exists() {
@@ -262,6 +272,45 @@ impl Project {
         report.written.sort();
         report.removed.sort();
         Ok(report)
+    }
+}
+
+/// The rendered files of a rebuild that differ from what the output holds.
+/// They are kept in memory and written only once the whole rebuild has
+/// succeeded, so a failed rebuild leaves the served site as it was.
+struct Changes<'a> {
+    known: &'a HashMap<String, u64>,
+    /// Every path rendered, with its fingerprint.
+    seen: Mutex<HashMap<String, u64>>,
+    changed: Mutex<Vec<RenderedFile>>,
+}
+
+impl<'a> Changes<'a> {
+    fn new(known: &'a HashMap<String, u64>) -> Self {
+        Changes {
+            known,
+            seen: Mutex::new(HashMap::new()),
+            changed: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Called from many threads: notes the file, keeps it if it changed.
+    fn offer(&self, f: RenderedFile) {
+        let print = fingerprint(&f.bytes);
+        let is_new = self.known.get(&f.path) != Some(&print);
+        self.seen
+            .lock()
+            .expect("no panics hold it")
+            .insert(f.path.clone(), print);
+        if is_new {
+            self.changed.lock().expect("no panics hold it").push(f);
+        }
+    }
+
+    /// (every path with its fingerprint, the files that changed)
+    fn into_parts(self) -> (HashMap<String, u64>, Vec<RenderedFile>) {
+        let seen = self.seen.into_inner().expect("no panics hold it");
+        (seen, self.changed.into_inner().expect("no panics hold it"))
     }
 }
 

@@ -6,7 +6,7 @@
 pub mod context;
 mod functions;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,8 +16,9 @@ use walkdir::WalkDir;
 
 use crate::content::{Section, Site};
 use crate::convert::PageHtml;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::markdown::Rendered;
+use crate::output::Emit;
 use crate::timeline::{self, Event};
 use context::*;
 pub use context::{EventCtx, LinkCtx, has_timeline, timeline_link};
@@ -260,13 +261,14 @@ fn missing_templates(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Renders every page, section, the timeline and the 404 page, in parallel.
-/// Returns the files, or every problem found.
-pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+/// Renders every page, section, the timeline, the glossary and the 404 page,
+/// in parallel, handing each file to `emit` as soon as it is rendered.
+/// Returns the paths rendered, or every problem found.
+pub fn render_all(theme: &Theme, data: &SiteData, emit: &Emit) -> Result<HashSet<String>, Error> {
     let site = data.site;
     let missing = missing_templates(theme, site);
     if !missing.is_empty() {
-        return (Vec::new(), missing);
+        return Err(Diagnostics(missing).into());
     }
     let base = &site.config.base_url;
     let pages = (0..site.pages.len())
@@ -283,30 +285,46 @@ pub fn render_all(theme: &Theme, data: &SiteData) -> (Vec<RenderedFile>, Vec<Dia
             bytes: html.into_bytes(),
         })
     });
-    let mut results: Vec<Result<RenderedFile, Diagnostic>> = pages.chain(sections).collect();
-    if has_timeline(site) {
-        results.push(render_timeline(theme, data));
-    }
-    if !site.config.glossary.is_empty() {
-        results.push(render_glossary(theme, data));
-    }
-    results.push(
-        theme
-            .render("404.html", &base_context("/404.html", base))
-            .map(|html| RenderedFile {
-                path: "404.html".into(),
-                bytes: html.into_bytes(),
-            }),
-    );
-    let mut files = Vec::with_capacity(results.len());
-    let mut problems = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => problems.push(d),
+    let singles = rayon::iter::once(()).flat_map_iter(|()| {
+        let mut out = vec![
+            theme
+                .render("404.html", &base_context("/404.html", base))
+                .map(|html| RenderedFile {
+                    path: "404.html".into(),
+                    bytes: html.into_bytes(),
+                }),
+        ];
+        if has_timeline(site) {
+            out.push(render_timeline(theme, data));
+        }
+        if !site.config.glossary.is_empty() {
+            out.push(render_glossary(theme, data));
+        }
+        out
+    });
+    // Each file is written as soon as it is rendered; only its path is kept.
+    let outcomes: Vec<Result<String, Error>> = pages
+        .chain(sections)
+        .chain(singles)
+        .map(|r| {
+            let file = r.map_err(Error::from)?;
+            let path = file.path.clone();
+            emit(file)?;
+            Ok(path)
+        })
+        .collect();
+    let mut paths = HashSet::with_capacity(outcomes.len());
+    let mut problems = Diagnostics::default();
+    for outcome in outcomes {
+        match outcome {
+            Ok(path) => {
+                paths.insert(path);
+            }
+            Err(Error::Site(d)) => problems.extend(d.0),
+            Err(other) => return Err(other),
         }
     }
-    (files, problems)
+    problems.into_result(paths)
 }
 
 /// Renders the page `i` alone (the incremental path re-renders one page).
