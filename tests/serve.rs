@@ -27,7 +27,7 @@ impl Drop for Server {
 impl Server {
     fn start(f: &Fixture) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args(["serve", "--port", "0"])
+            .args(["serve", "--port", "0", "--output", "served"])
             .current_dir(f.root())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -213,7 +213,7 @@ fn a_busy_port_is_named_and_the_next_one_taken() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["serve", "--port", &port.to_string()])
+        .args(["serve", "--port", &port.to_string(), "--output", "served"])
         .current_dir(f.root())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -80,7 +80,7 @@ fn timeline_json_parses_back_to_the_same_events() {
         serde_json::json!({"year": 2024, "month": 7, "day": 2})
     );
     assert_eq!(strike["group"], "Strike");
-    assert_eq!(strike["unique_id"], "2024-06-27-11th-strike");
+    assert_eq!(strike["unique_id"], "event-2024-06-27-11th-strike");
     // Partial dates keep their precision: no invented month or day.
     let start = events
         .iter()
@@ -113,7 +113,7 @@ fn timeline_ics_parses_back_with_day_precision_events_only() {
     assert_eq!(get(strike, "DTSTART"), "20240627");
     assert_eq!(get(strike, "DTEND"), "20240703", "DTEND is exclusive");
     assert_eq!(get(strike, "CATEGORIES"), "Strike");
-    assert_eq!(get(strike, "UID"), "2024-06-27-11th-strike@t.example");
+    assert_eq!(get(strike, "UID"), "event-2024-06-27-11th-strike@t.example");
     assert_eq!(get(&cal.events[1], "DTEND"), "20240705");
 }
 
@@ -181,6 +181,11 @@ fn event_errors_name_file_line_and_say_what_to_do() {
             && err.contains("related page `@/explainers/nope.md` does not exist"),
         "{err}"
     );
+    let err = event_error("title: X\ndate: 2024\nid: \"9 lives\"\n");
+    assert!(
+        err.contains("content/timeline/bad.md:4:1: `9 lives` cannot be an event id"),
+        "{err}"
+    );
     let err = event_error("title: X\ndate: 2023-02-29\n");
     assert!(
         err.contains("content/timeline/bad.md:3:7: `date`: February 2023 has no day 29"),
@@ -215,7 +220,7 @@ fn derived_ids_are_unique() {
     f.build_ok();
     let html = f.read("public/timeline/index.html");
     assert!(
-        html.contains("id=\"2024-07-04-election\"") && html.contains("id=\"2024-07-04-election-2\""),
+        html.contains("id=\"event-2024-07-04-election\"") && html.contains("id=\"event-2024-07-04-election-2\""),
         "{html}"
     );
 }

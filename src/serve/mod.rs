@@ -106,15 +106,37 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
     let router = router(app, &out);
     let served = runtime.block_on(async {
         axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .with_graceful_shutdown(shutdown_signal())
             .await
     });
     if temporary {
         let _ = std::fs::remove_dir_all(&out);
     }
     served.map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+}
+
+/// Ctrl-C, or SIGTERM where there is one: either stops the server cleanly
+/// (and removes its temporary output).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Binds `port`, or the next free one (saying so) when it is taken.

@@ -105,6 +105,13 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
         }
         let id = match &meta.id {
             Some(id) => {
+                if !is_valid_id(id) {
+                    check(
+                        "id:",
+                        format!("`{id}` cannot be an event id"),
+                        "start it with a letter and use letters, digits, `-` and `_`, e.g. `eleventh-strike`".into(),
+                    );
+                }
                 if !seen_explicit.insert(id.as_str()) {
                     check(
                         "id:",
@@ -148,9 +155,16 @@ impl Event {
     }
 }
 
-/// `2024-06-27-11th-strike`, made unique against ids already taken.
+/// Ids become HTML ids and URL fragments: starting with a letter keeps them
+/// usable as CSS selectors too.
+fn is_valid_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `event-2024-06-27-11th-strike`, made unique against ids already taken.
 fn derive_id(date: &PartialDate, title: &str, taken: &mut HashSet<String>) -> String {
-    let base = format!("{}-{}", date.iso(), markdown::slugify(title));
+    let base = format!("event-{}-{}", date.iso(), markdown::slugify(title));
     let mut id = base.clone();
     let mut n = 1;
     while taken.contains(&id) {

@@ -18,6 +18,8 @@ const require = createRequire(import.meta.url);
 
 export const TEST_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(TEST_DIR, '..', '..');
+/** The site under test: the shipped site at the repository root unless $DOSSIER_SITE_ROOT names another. */
+export const SITE_ROOT = path.resolve(process.env.DOSSIER_SITE_ROOT || REPO_ROOT);
 export const SCREENSHOT_DIR = path.join(TEST_DIR, 'screenshots');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -84,7 +86,7 @@ function run(bin, args, options = {}) {
 let built;
 
 /**
- * Builds the shipped site (the repository root) into a fresh temporary folder,
+ * Builds the shipped site (SITE_ROOT) into a fresh temporary folder,
  * once per process. Returns { dir, outDir }; remove it with removeBuiltSite().
  */
 export function buildShippedSite() {
@@ -92,7 +94,7 @@ export function buildShippedSite() {
     built = (async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'dossier-browser-'));
       const outDir = path.join(dir, 'site');
-      await run(dossierBin(), ['build', '--root', REPO_ROOT, '--output', outDir]);
+      await run(dossierBin(), ['build', '--root', SITE_ROOT, '--output', outDir]);
       return { dir, outDir };
     })();
   }
@@ -250,6 +252,8 @@ export async function withPage(browser, contextOptions, fn) {
   const context = await browser.newContext(contextOptions);
   try {
     const page = await context.newPage();
+    // Fail in seconds, not Playwright's default 30 s: the suite has a ~3 minute budget.
+    page.setDefaultTimeout(10_000);
     return await fn(page, context);
   } finally {
     await context.close().catch(() => {});
@@ -262,9 +266,9 @@ export async function withPage(browser, contextOptions, fn) {
 /** Copies the shipped site's sources (site.yaml, content/, themes/) into a new temporary folder. */
 export async function copyShippedSite() {
   const dir = await mkdtemp(path.join(tmpdir(), 'dossier-serve-src-'));
-  await cp(path.join(REPO_ROOT, 'site.yaml'), path.join(dir, 'site.yaml'));
+  await cp(path.join(SITE_ROOT, 'site.yaml'), path.join(dir, 'site.yaml'));
   for (const sub of ['content', 'themes']) {
-    await cp(path.join(REPO_ROOT, sub), path.join(dir, sub), { recursive: true });
+    await cp(path.join(SITE_ROOT, sub), path.join(dir, sub), { recursive: true });
   }
   return dir;
 }
@@ -292,10 +296,11 @@ export function startDossierServe(root, { timeoutMs = 30_000 } = {}) {
   async function stop() {
     if (exited) return closed;
     child.kill('SIGINT');
-    const timer = new Promise((resolve) => setTimeout(resolve, 5_000, 'timeout'));
-    if ((await Promise.race([closed, timer])) === 'timeout') {
-      child.kill('SIGKILL');
-    }
+    let timer;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 5_000, 'timeout')));
+    const first = await Promise.race([closed, timeout]);
+    clearTimeout(timer);
+    if (first === 'timeout') child.kill('SIGKILL');
     return closed;
   }
 
