@@ -26,7 +26,7 @@ GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
 
 
 def corpus(n):
-    out = f"/dev/shm/dossier-bench-{n}"
+    out = f"/dev/shm/dossier-bench-generic-{n}"
     if not os.path.isdir(os.path.join(out, "content")):
         subprocess.run([sys.executable, GEN, "--flavor", "generic", "-n", str(n), "--out", out],
                        check=True, stdout=subprocess.DEVNULL)

@@ -33,6 +33,7 @@ fn to_diagnostic(err: &serde_yaml::Error, origin: &Origin) -> Diagnostic {
         None => full.clone(),
     };
     let (line, col) = err.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+    let (line, col) = duplicate_key_place(&message, origin).unwrap_or((line, col));
     let file_line = origin.first_line + line - 1;
     // serde_yaml puts the path of a nested value first: "key_figures[0].source: ...".
     let (path, message) = match message.split_once(": ") {
@@ -49,6 +50,30 @@ fn to_diagnostic(err: &serde_yaml::Error, origin: &Origin) -> Diagnostic {
         Some(h) => diag.with_hint(h),
         None => diag,
     }
+}
+
+/// serde_yaml reports a duplicate key at the start of its mapping; point at
+/// the second occurrence instead (1-based line within the YAML, and column).
+fn duplicate_key_place(message: &str, origin: &Origin) -> Option<(usize, usize)> {
+    let key = message
+        .contains("duplicate field")
+        .then(|| backticked(message).first().copied())
+        .flatten()?;
+    let yaml_lines = origin.file_text.lines().skip(origin.first_line - 1);
+    let mut seen = 0;
+    for (i, line) in yaml_lines.enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        {
+            seen += 1;
+            if seen == 2 {
+                return Some((i + 1, line.len() - trimmed.len() + 1));
+            }
+        }
+    }
+    None
 }
 
 /// Turns serde's wording into a message and a hint an author can act on.
@@ -71,6 +96,12 @@ fn explain(message: &str) -> (String, Option<String>) {
             None => format!("use one of: {}", allowed.join(", ")),
         };
         return (format!("unknown value `{unknown}`"), Some(hint));
+    }
+    if message.contains("duplicate field") && !ticked.is_empty() {
+        return (
+            format!("the key `{}` appears twice", ticked[0]),
+            Some("keep only one of them".into()),
+        );
     }
     if message.contains("missing field") && !ticked.is_empty() {
         return (

@@ -72,11 +72,20 @@ pub fn walk(root: &Path, content_dir: &Path) -> Walked {
                         .with_hint("replace the symlink with the file itself, or remove it"),
                 ),
             }
-        } else {
+        } else if ft.is_file() {
             out.files.push(Found {
                 rel,
                 path: entry.path().to_path_buf(),
             });
+        } else {
+            // A pipe or a device would block or never end when read.
+            out.problems.push(
+                Diagnostic::file(
+                    display(root, entry.path()),
+                    "this is not a regular file (a pipe, socket or device)",
+                )
+                .with_hint("remove it from content/"),
+            );
         }
     }
     out
@@ -88,7 +97,13 @@ fn resolve_symlink(root: &Path, link: &Path) -> Result<Option<PathBuf>, String> 
     if !target.starts_with(root) {
         return Err(format!("the symlink points outside the site, to {}", target.display()));
     }
-    Ok(target.is_file().then_some(target))
+    if target.is_dir() {
+        return Ok(None);
+    }
+    if !target.is_file() {
+        return Err("the symlink leads to something that is not a regular file".into());
+    }
+    Ok(Some(target))
 }
 
 fn rel_path(base: &Path, path: &Path) -> String {

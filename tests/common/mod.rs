@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 pub struct Fixture {
     pub dir: tempfile::TempDir,
+    /// The site folder: `dir` itself, or a folder inside it (see `in_folder`).
+    root: PathBuf,
 }
 
 const BASE: &str = r#"<!doctype html><html lang="{{ site.language }}"><head><title>{% block title %}{{ site.title }}{% endblock %}</title></head>
@@ -37,9 +39,18 @@ const TIMELINE: &str = r#"{% extends "base.html" %}{% block body %}<h1>{{ sectio
 impl Fixture {
     /// An empty site with the test theme.
     pub fn new() -> Fixture {
-        let f = Fixture {
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let dir = tempfile::tempdir().unwrap();
+        Fixture::with_root(dir.path().to_path_buf(), dir)
+    }
+
+    /// A site in `TMP/site`, so that anything written beside it shows.
+    pub fn in_folder() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        Fixture::with_root(dir.path().join("site"), dir)
+    }
+
+    fn with_root(root: PathBuf, dir: tempfile::TempDir) -> Fixture {
+        let f = Fixture { dir, root };
         f.write("themes/explainer/templates/base.html", BASE);
         f.write("themes/explainer/templates/page.html", PAGE);
         f.write("themes/explainer/templates/section.html", SECTION);
@@ -55,11 +66,11 @@ impl Fixture {
     }
 
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
+        self.root.join(rel)
     }
 
     pub fn write(&self, rel: &str, text: &str) -> &Self {

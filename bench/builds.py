@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Full builds of dossier and Hugo, side by side on the same pages.
+
+Usage: bench/builds.py [--pages 1000 10000] [--runs 5] [--bin target/release/dossier]
+
+For each size: generates the corpus with ../shared/bench/gen_corpus.py (the
+generic flavour for dossier, the hugo flavour for Hugo: the same bodies) on
+/dev/shm, installs Hugo with apt if it is missing, then times full builds of
+both tools in turns (one warm-up each, then --runs each), with peak memory
+from /usr/bin/time -v. Also times a rebuild with nothing changed and a
+one-page edit through `dossier serve` (bench/latency.py). Prints medians, ms
+per page and the dossier/Hugo ratio. A benchmark, not a test.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+
+
+def corpus(flavor, n):
+    out = f"/dev/shm/dossier-bench-{flavor}-{n}"
+    if not os.path.isdir(os.path.join(out, "content")):
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run([sys.executable, GEN, "--flavor", flavor, "-n", str(n), "--out", out],
+                       check=True, stdout=subprocess.DEVNULL)
+    if flavor == "generic":
+        shutil.rmtree(os.path.join(out, "themes"), ignore_errors=True)
+        shutil.copytree(os.path.join(REPO, "themes"), os.path.join(out, "themes"))
+    return out
+
+
+def timed(cmd, cwd=None):
+    """(wall seconds, peak RSS MiB) of one run, via /usr/bin/time -v."""
+    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, cwd=cwd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{r.stdout}\n{r.stderr}")
+    wall = rss = None
+    for line in r.stderr.splitlines():
+        line = line.strip()
+        if line.startswith("Elapsed (wall clock) time"):
+            t = line.rsplit(" ", 1)[1]
+            parts = [float(p) for p in t.split(":")]
+            wall = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
+        elif line.startswith("Maximum resident set size"):
+            rss = int(line.rsplit(" ", 1)[1]) / 1024
+    return wall, rss
+
+
+def ensure_hugo():
+    if shutil.which("hugo"):
+        return True
+    r = subprocess.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo",
+                       shell=True, capture_output=True)
+    return r.returncode == 0 and shutil.which("hugo")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "dossier"))
+    args = ap.parse_args()
+    if not os.path.exists(args.bin):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    have_hugo = ensure_hugo()
+    hugo_version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1] if have_hugo else "-"
+    print(f"Full builds, {os.cpu_count()} cores, source and output on /dev/shm, "
+          f"{args.runs} runs each after a warm-up, medians. Hugo {hugo_version}.")
+    print()
+    print("| pages | tool | median | ms/page | peak memory | dossier/Hugo |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for n in args.pages:
+        ours = corpus("generic", n)
+        out = f"/dev/shm/dossier-bench-out-{n}"
+        dossier_cmd = [args.bin, "build", "--root", ours, "--output", out]
+        hugo_src = corpus("hugo", n) if have_hugo else None
+        hugo_cmd = ["hugo", "--quiet", "--destination", f"/dev/shm/hugo-bench-out-{n}"] if have_hugo else None
+        timed(dossier_cmd)
+        if have_hugo:
+            timed(hugo_cmd, cwd=hugo_src)
+        d_runs, h_runs = [], []
+        for _ in range(args.runs):
+            d_runs.append(timed(dossier_cmd))
+            if have_hugo:
+                h_runs.append(timed(hugo_cmd, cwd=hugo_src))
+        d = statistics.median(w for w, _ in d_runs)
+        d_mem = max(m for _, m in d_runs)
+        if have_hugo:
+            h = statistics.median(w for w, _ in h_runs)
+            h_mem = max(m for _, m in h_runs)
+            print(f"| {n:,} | dossier | {d:.3f} s | {d * 1000 / n:.3f} | {d_mem:.0f} MiB | {d / h:.2f} |")
+            print(f"| {n:,} | Hugo | {h:.3f} s | {h * 1000 / n:.3f} | {h_mem:.0f} MiB | |")
+        else:
+            print(f"| {n:,} | dossier | {d:.3f} s | {d * 1000 / n:.3f} | {d_mem:.0f} MiB | (no Hugo) |")
+        # A rebuild with nothing changed: the same full build over an existing output.
+        again = statistics.median(timed(dossier_cmd)[0] for _ in range(args.runs))
+        print(f"| {n:,} | dossier, no-change rebuild | {again:.3f} s | {again * 1000 / n:.3f} | | |")
+    print()
+    print("One-page edit through `dossier serve`:")
+    sys.stdout.flush()
+    subprocess.run([sys.executable, os.path.join(HERE, "latency.py"), "--bin", args.bin, "--pages"]
+                   + [str(n) for n in args.pages], check=True)
+
+
+if __name__ == "__main__":
+    main()
