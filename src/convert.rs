@@ -112,9 +112,7 @@ fn diagnostics(site: &Site, file: &Path, found: Vec<Problem>) -> Vec<Diagnostic>
     if found.is_empty() {
         return Vec::new();
     }
-    let text = std::fs::read_to_string(site.root.join(file))
-        .unwrap_or_default()
-        .replace("\r\n", "\n");
+    let text = content::frontmatter::text_for_quoting(&site.root.join(file));
     found
         .into_iter()
         .map(|p| Diagnostic::at(file, &text, p.line, p.col, p.message).with_hint(p.hint))

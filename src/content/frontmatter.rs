@@ -15,7 +15,7 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
-/// Decodes a file's bytes: UTF-8 only, a leading BOM dropped, CRLF made LF
+/// Decodes a file's bytes: UTF-8 only, a leading BOM dropped, CRLF and CR made LF
 /// (so line numbers and the YAML parser see one kind of line ending).
 pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -32,11 +32,19 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         Some(rest) => rest.to_string(),
         None => text,
     };
+    // A lone CR is a line break to YAML too (old Mac files): make it one here,
+    // or line numbers would disagree with the parser's.
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     })
+}
+
+/// A file's text as the parser saw it, to quote a line in a diagnostic
+/// (empty if it cannot be read any more).
+pub fn text_for_quoting(path: &Path) -> String {
+    std::fs::read(path).ok().and_then(|bytes| decode(path, bytes).ok()).unwrap_or_default()
 }
 
 /// Finds the front matter: a first line `---`, the YAML, a closing `---` line.
@@ -105,6 +113,14 @@ mod tests {
         let text = decode(p(), b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\nBody\r\n".to_vec()).unwrap();
         let s = split(p(), &text).unwrap();
         assert_eq!((s.yaml, s.body), ("title: x\n", "Body\n"));
+    }
+
+    #[test]
+    fn a_lone_cr_is_a_line_break_like_yaml_says() {
+        // Found by fuzzing: YAML counted the CRs as lines, we did not.
+        let text = decode(p(), b"---\rtitle: x\r\rkey:\r---\r".to_vec()).unwrap();
+        let s = split(p(), &text).unwrap();
+        assert_eq!((s.yaml, s.body_line), ("title: x\n\nkey:\n", 6));
     }
 
     #[test]

@@ -124,9 +124,11 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
             None => derive_id(&meta.date, &meta.title, &mut taken),
         };
         let (rendered, found) = markdown::render(&raw.body, &raw.rel, raw.body_line.max(1), links, Refs::default());
-        for p in found {
-            let text = std::fs::read_to_string(site.root.join(&raw.file)).unwrap_or_default();
-            problems.push(Diagnostic::at(&raw.file, &text, p.line, p.col, p.message).with_hint(p.hint));
+        if !found.is_empty() {
+            let text = crate::content::frontmatter::text_for_quoting(&site.root.join(&raw.file));
+            for p in found {
+                problems.push(Diagnostic::at(&raw.file, &text, p.line, p.col, p.message).with_hint(p.hint));
+            }
         }
         events.push(Event {
             id,
