@@ -29,6 +29,7 @@ pub mod project;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod stamp;
 pub mod timeline;
 pub mod watch;
 pub mod yaml;
@@ -53,6 +54,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// `false` for `check`: do everything but write.
     pub write: bool,
+    /// Build even when nothing changed since the last build (see [`stamp`]).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -63,6 +66,7 @@ impl BuildOptions {
             drafts: false,
             base_url: None,
             write: true,
+            force: false,
         }
     }
 }
@@ -78,6 +82,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// The output folder, when something was written.
     pub output: Option<PathBuf>,
+    /// Nothing had changed since the last build: nothing was done.
+    pub up_to_date: bool,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -92,6 +98,7 @@ impl std::fmt::Display for BuildReport {
             self.elapsed.as_millis()
         )?;
         match &self.output {
+            Some(out) if self.up_to_date => write!(f, " -> {} (up to date: nothing changed)", out.display()),
             Some(out) => write!(f, " -> {}", out.display()),
             None => write!(f, " (checked, nothing written)"),
         }
@@ -191,10 +198,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         )?),
         false => None,
     };
+    let inputs = output.as_ref().and_then(|out| stamp::fingerprint(&root, out, opts));
+    if let (Some(out), Some(print), false) = (&output, inputs, opts.force)
+        && let Some(c) = stamp::up_to_date(out, print)
+    {
+        return Ok(BuildReport {
+            pages: c.pages,
+            sections: c.sections,
+            events: c.events,
+            assets: c.assets,
+            elapsed: started.elapsed(),
+            output,
+            up_to_date: true,
+        });
+    }
     let loaded = load(&root, opts)?;
     let theme = load_theme(&loaded)?;
     let copies = match &output {
         Some(out) => {
+            stamp::clear(out);
             let staging = output::Staging::begin(out)?;
             let written = render_tree(&loaded, &theme, &|f| staging.write(&f))
                 .and_then(|copies| staging.copy_all(&copies).map(|()| copies));
@@ -211,13 +233,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         }
         None => render_tree(&loaded, &theme, &|_| Ok(()))?,
     };
-    Ok(BuildReport {
+    let counts = stamp::Counts {
         pages: loaded.site.pages.len(),
         sections: loaded.site.sections.len(),
         events: loaded.events.len(),
         assets: copies.len(),
+    };
+    if let (Some(out), Some(print)) = (&output, inputs) {
+        stamp::record(out, print, counts);
+    }
+    Ok(BuildReport {
+        pages: counts.pages,
+        sections: counts.sections,
+        events: counts.events,
+        assets: counts.assets,
         elapsed: started.elapsed(),
         output,
+        up_to_date: false,
     })
 }
 

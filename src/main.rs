@@ -38,6 +38,9 @@ enum Command {
         /// Keep watching the sources and rebuild what changes (Ctrl-C to stop)
         #[arg(long)]
         watch: bool,
+        /// Build even if nothing changed since the last build
+        #[arg(long)]
+        force: bool,
     },
     /// Build, serve on localhost, and rebuild and reload the browser on every save
     Serve {
@@ -106,11 +109,13 @@ fn run(command: Command) -> Result<(), Error> {
             drafts,
             base_url,
             watch,
+            force,
         } => {
             let opts = BuildOptions {
                 output,
                 drafts,
                 base_url,
+                force,
                 ..BuildOptions::new(root)
             };
             println!("{}", dossier::build(&opts)?);

@@ -56,6 +56,33 @@ fn builds_pretty_urls_sections_feeds_and_assets() {
 }
 
 #[test]
+fn a_build_with_nothing_changed_is_skipped_and_any_change_rebuilds() {
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "", "One.\n"));
+    assert!(!f.build_ok().contains("up to date"));
+    let again = f.build_ok();
+    assert!(
+        again.contains("up to date: nothing changed") && again.contains("1 pages"),
+        "{again}"
+    );
+    // A changed source (same size, later time) is seen.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    f.write("content/a.md", &page("A", "", "Two.\n"));
+    assert!(!f.build_ok().contains("up to date"));
+    assert!(f.read("public/a/index.html").contains("Two."));
+    // A template change is seen; so is a removed output; --force always builds.
+    f.write("themes/explainer/templates/404.html", "Gone");
+    assert!(!f.build_ok().contains("up to date"));
+    std::fs::remove_dir_all(f.path("public")).unwrap();
+    assert!(!f.build_ok().contains("up to date"));
+    assert!(f.read("public/404.html").contains("Gone"));
+    let forced = f.run(&["build", "--force"]);
+    assert!(!String::from_utf8_lossy(&forced.stdout).contains("up to date"));
+    // Other options make another build.
+    assert!(!String::from_utf8_lossy(&f.run(&["build", "--drafts"]).stdout).contains("up to date"));
+}
+
+#[test]
 fn config_is_optional_and_unknown_keys_get_a_hint() {
     let f = Fixture::new();
     f.build_ok();
@@ -275,7 +302,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name())
-        .filter(|n| n.to_string_lossy().contains("dossier-"))
+        .filter(|n| n.to_string_lossy().contains("dossier-new") || n.to_string_lossy().contains("dossier-old"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A later good build replaces the output, including removed pages.

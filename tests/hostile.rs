@@ -13,7 +13,7 @@ use common::{Fixture, snapshot};
 fn sources(f: &Fixture) -> Vec<(PathBuf, Vec<u8>)> {
     snapshot(f.root())
         .into_iter()
-        .filter(|(p, _)| !p.starts_with("public"))
+        .filter(|(p, _)| !p.starts_with("public") && !p.to_string_lossy().starts_with(".public.dossier-"))
         .collect()
 }
 

@@ -44,7 +44,10 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// A file's text as the parser saw it, to quote a line in a diagnostic
 /// (empty if it cannot be read any more).
 pub fn text_for_quoting(path: &Path) -> String {
-    std::fs::read(path).ok().and_then(|bytes| decode(path, bytes).ok()).unwrap_or_default()
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| decode(path, bytes).ok())
+        .unwrap_or_default()
 }
 
 /// Finds the front matter: a first line `---`, the YAML, a closing `---` line.

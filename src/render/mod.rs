@@ -377,20 +377,7 @@ fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
         (Some(s), Some(md)) => (md.html.clone(), s.meta.summary.clone()),
         _ => (String::new(), None),
     };
-    ctx.insert(
-        "section",
-        &SectionCtx {
-            title: link.title.clone(),
-            summary,
-            url: link.url.clone(),
-            permalink: link.permalink.clone(),
-            content,
-            toc: Vec::new(),
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            ancestors: ancestors(site, Some(0)),
-        },
-    );
+    ctx.insert("section", &generated_section(site, &link, summary, content));
     let template = site
         .timeline_section
         .as_ref()
@@ -400,6 +387,22 @@ fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
         path: output_path(&link.url),
         bytes: html.into_bytes(),
     })
+}
+
+/// `section` for a page the site generates (timeline, glossary): a child of
+/// the home page with no listing of its own.
+fn generated_section(site: &Site, link: &LinkCtx, summary: Option<String>, content: String) -> SectionCtx {
+    SectionCtx {
+        title: link.title.clone(),
+        summary,
+        url: link.url.clone(),
+        permalink: link.permalink.clone(),
+        content,
+        toc: Vec::new(),
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        ancestors: ancestors(site, Some(0)),
+    }
 }
 
 fn render_glossary(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagnostic> {
@@ -420,20 +423,7 @@ fn render_glossary(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
         .collect();
     terms.sort_by_key(|t| t.term.to_lowercase());
     ctx.insert("glossary", &terms);
-    ctx.insert(
-        "section",
-        &SectionCtx {
-            title: link.title.clone(),
-            summary: None,
-            url: link.url.clone(),
-            permalink: link.permalink.clone(),
-            content: String::new(),
-            toc: Vec::new(),
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            ancestors: ancestors(site, Some(0)),
-        },
-    );
+    ctx.insert("section", &generated_section(site, &link, None, String::new()));
     theme.render("glossary.html", &ctx).map(|html| RenderedFile {
         path: output_path(&link.url),
         bytes: html.into_bytes(),
