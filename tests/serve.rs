@@ -232,3 +232,23 @@ fn a_busy_port_is_named_and_the_next_one_taken() {
     let _ = child.wait();
     assert!(line.contains(&format!("port {port} is in use; using port")), "{line}");
 }
+
+#[test]
+fn saves_by_rename_and_stylesheet_changes() {
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "Before."));
+    let mut s = Server::start(&f);
+    // vim and many editors write a new file and rename it over the old one.
+    std::thread::sleep(Duration::from_millis(50));
+    f.write("content/.a.md.tmp", &page("A", "After a rename."));
+    std::fs::rename(f.path("content/.a.md.tmp"), f.path("content/a.md")).unwrap();
+    let (event, data) = s.next_event();
+    assert_eq!((event.as_str(), data.as_str()), ("reload", "{\"css_only\":false}"));
+    assert!(s.get("/a/").1.contains("After a rename."));
+    // A stylesheet-only change lets the page swap its CSS without reloading.
+    std::thread::sleep(Duration::from_millis(50));
+    f.write("themes/explainer/static/style.css", "body{color:red}");
+    let (event, data) = s.next_event();
+    assert_eq!((event.as_str(), data.as_str()), ("reload", "{\"css_only\":true}"));
+    assert!(s.get("/style.css").1.contains("color:red"));
+}
