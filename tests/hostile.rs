@@ -113,6 +113,27 @@ fn huge_and_pathological_markdown_builds() {
 }
 
 #[test]
+fn nested_bundles_and_odd_places_for_markdown() {
+    let f = site();
+    f.write("content/a/index.md", "---\ntitle: A\n---\n");
+    f.write("content/a/b/index.md", "not even front matter");
+    f.write("content/a/b/c/d.md", "also not");
+    f.write("content/index.md", "---\ntitle: Index page\n---\n");
+    f.write("content/timeline/sub/index.md", "---\ntitle: E\ndate: 2024\n---\n");
+    check(&f, 0, &[]);
+    assert!(f.exists("public/a/index.html"));
+    assert_eq!(
+        f.read("public/a/b/index.md"),
+        "not even front matter",
+        "copied as part of bundle a"
+    );
+    assert!(f.exists("public/index/index.html"));
+    assert!(
+        f.read("public/timeline/index.html").contains(">E<") || f.read("public/timeline/index.html").contains(" E ")
+    );
+}
+
+#[test]
 fn names_with_spaces_and_other_scripts() {
     let f = site();
     f.write(

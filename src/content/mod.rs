@@ -129,11 +129,7 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     }
     let walked = walk::walk(root, &content_dir);
     problems.extend(walked.problems);
-    let bundles: Vec<&str> = walked
-        .files
-        .iter()
-        .filter_map(|f| f.rel.strip_suffix("/index.md"))
-        .collect();
+    let bundles = find_bundles(&walked.files);
 
     // Reading and parsing are independent per file: do them in parallel.
     let classified: Vec<(Kind, &walk::Found)> = walked.files.iter().map(|f| (classify(&f.rel, &bundles), f)).collect();
@@ -178,6 +174,21 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     problems.extend(place_pages(&mut site));
     collect_page_events(&mut site);
     (site, problems)
+}
+
+/// Folders holding an `index.md` are page bundles; one inside another bundle
+/// is part of it (copied as it is), and the timeline has none.
+fn find_bundles(files: &[walk::Found]) -> Vec<&str> {
+    let candidates: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.rel.strip_suffix("/index.md"))
+        .filter(|b| *b != TIMELINE_DIR && !b.starts_with("timeline/"))
+        .collect();
+    candidates
+        .iter()
+        .filter(|b| !candidates.iter().any(|outer| b.starts_with(&format!("{outer}/"))))
+        .copied()
+        .collect()
 }
 
 fn classify(rel: &str, bundles: &[&str]) -> Kind {
@@ -392,7 +403,12 @@ fn place_pages(site: &mut Site) -> Vec<Diagnostic> {
             || page.rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md"),
             |b| b.rsplit('/').next().unwrap_or(b),
         );
-        let section = index[dir];
+        // The nearest folder that is a section (the home page at the latest).
+        let mut dir = dir;
+        while !index.contains_key(dir) && !dir.is_empty() {
+            dir = parent_dir(dir);
+        }
+        let section = index.get(dir).copied().unwrap_or(0);
         let slug = match &page.meta.slug {
             Some(slug) => match check_slug(slug) {
                 Ok(()) => slug.clone(),
