@@ -26,6 +26,13 @@ impl Drop for Server {
 
 impl Server {
     fn start(f: &Fixture) -> Server {
+        let mut s = Server::spawn(f);
+        assert_eq!(s.next_event().0, "ok", "a new connection first hears the state");
+        s
+    }
+
+    /// Starts the server without checking the first event.
+    fn spawn(f: &Fixture) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
             .args(["serve", "--port", "0", "--output", "served"])
             .current_dir(f.root())
@@ -42,9 +49,7 @@ impl Server {
         };
         std::thread::spawn(move || for _ in lines {}); // keep stdout drained
         let events = subscribe(&addr);
-        let mut s = Server { child, addr, events };
-        assert_eq!(s.next_event().0, "ok", "a new connection first hears the state");
-        s
+        Server { child, addr, events }
     }
 
     /// The next server-sent event, waiting up to 10 s.
@@ -251,4 +256,21 @@ fn saves_by_rename_and_stylesheet_changes() {
     let (event, data) = s.next_event();
     assert_eq!((event.as_str(), data.as_str()), ("reload", "{\"css_only\":true}"));
     assert!(s.get("/style.css").1.contains("color:red"));
+}
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_errors_and_recovers() {
+    let f = Fixture::new();
+    f.write("content/a.md", "---\ntitle: [broken\n---\n");
+    let mut s = Server::spawn(&f);
+    let (event, data) = s.next_event();
+    assert_eq!(event, "problems");
+    assert!(data.contains("content/a.md:2:"), "{data}");
+    // Nothing is built yet, but a page still loads and carries the overlay script.
+    let (status, body) = s.get("/a/");
+    assert_eq!(status, 404);
+    assert!(body.contains("/__dossier/live.js"), "{body}");
+    let (event, _) = edit_then(&mut s, &f, "content/a.md", &page("A", "Fixed."));
+    assert_eq!(event, "reload");
+    assert!(s.get("/a/").1.contains("Fixed."));
 }

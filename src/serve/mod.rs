@@ -20,7 +20,7 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 use crate::BuildOptions;
 use crate::error::Error;
@@ -198,7 +198,23 @@ fn report(app: &App, result: Result<Rebuild, Error>) {
 }
 
 fn router(app: App, out: &std::path::Path) -> Router {
-    let files = ServeDir::new(out).not_found_service(ServeFile::new(out.join("404.html")));
+    // Unknown paths get the site's 404 page; before a first good build there
+    // is none, so a bare page stands in (and shows the error overlay).
+    let not_found_page = out.join("404.html");
+    let not_found = get(move || {
+        let page = not_found_page.clone();
+        async move {
+            match tokio::fs::read(&page).await {
+                Ok(bytes) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response(),
+                Err(_) => (
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    "<!doctype html><html lang=\"en\"><title>Not built yet</title><body><p>This page has not been built.</p></body></html>",
+                )
+                    .into_response(),
+            }
+        }
+    });
+    let files = ServeDir::new(out).not_found_service(not_found);
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(
