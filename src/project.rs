@@ -5,6 +5,10 @@
 //!   dates, weight, slug, draft flag, events and reading time unchanged)
 //!   re-reads only that file and re-renders only that page (and the feeds,
 //!   if its update log changed);
+//! - an edit to one page's listing data or events re-reads that file and
+//!   re-renders it, its section's pages, the pages its events concern, the
+//!   listings, the timeline and the feeds (unless page templates call
+//!   functions that read other pages: then everything is rendered);
 //! - any other content change re-reads the content and re-renders the site;
 //! - a template or theme change re-renders without re-reading content;
 //! - a `site.yaml` change, or anything after a failed build, is a full build.
@@ -32,7 +36,7 @@ pub struct Rebuild {
     pub written: Vec<String>,
     /// Output paths removed.
     pub removed: Vec<String>,
-    /// "page", "content", "templates", "full".
+    /// "page", "listing", "content", "templates", "static", "full".
     pub scope: &'static str,
     pub elapsed: Duration,
 }
@@ -169,8 +173,13 @@ impl Project {
         Ok(report)
     }
 
-    /// The fast path: `path` is a page whose change no other output can see.
-    /// `None` when that does not hold (the caller falls back to a wider rebuild).
+    /// The incremental path for one edited page that keeps its place (same
+    /// file, URL and draft flag). If nothing other outputs read changed, only
+    /// that page is rendered ("page"); if its listing data (title, summary,
+    /// date, weight, reading time) or its events changed, it, its section's
+    /// pages, the pages its events concern, and the listings, timeline and
+    /// feeds are ("listing"). `None` when neither applies (the caller falls
+    /// back to a wider rebuild).
     fn one_page(&mut self, path: &Path) -> Option<Result<Rebuild, Error>> {
         if !path.is_file() {
             return None; // deleted or renamed: the site's shape changed
@@ -182,6 +191,10 @@ impl Project {
             Ok(p) => p,
             Err(d) => return Some(Err(d.into())),
         };
+        let old = &site.pages[i];
+        if page.meta.slug != old.meta.slug || page.meta.draft != old.meta.draft {
+            return None; // its URL or presence changed: links elsewhere may break
+        }
         let problems = content::check_page_references(site, &page);
         if !problems.is_empty() {
             return Some(Err(Diagnostics(problems).into()));
@@ -190,37 +203,74 @@ impl Project {
         if !problems.is_empty() {
             return Some(Err(Diagnostics(problems).into()));
         }
-        let old = &site.pages[i];
-        let same_outside = page.meta.title == old.meta.title
+        let listing_same = page.meta.title == old.meta.title
             && page.meta.summary == old.meta.summary
             && page.meta.date == old.meta.date
             && page.meta.weight == old.meta.weight
-            && page.meta.slug == old.meta.slug
-            && page.meta.draft == old.meta.draft
-            && page.meta.events == old.meta.events
             && html.body.reading_time == state.loaded.html.pages[i].body.reading_time;
-        if !same_outside {
-            return None;
+        let events_same = page.meta.events == old.meta.events;
+        let visible_elsewhere = !(listing_same && events_same);
+        if visible_elsewhere && state.theme.pages_read_the_site() {
+            return None; // any page may show this one: render everything
         }
-        // The feeds read only fields compared above, plus these two.
-        let feeds_changed = page.meta.updated != old.meta.updated || page.meta.updates != old.meta.updates;
+        // The feeds read the listing data, the update log and the events.
+        let feeds_changed =
+            visible_elsewhere || page.meta.updated != old.meta.updated || page.meta.updates != old.meta.updates;
+        let url = old.url.clone();
+        let before: Vec<String> = concerned_pages(&state.loaded.events, &url);
         state.loaded.site.pages[i] = page;
         state.loaded.html.pages[i] = html;
-        let rendered = match render::render_page(&state.theme, &state.loaded.data(), i) {
-            Ok(f) => f,
-            Err(d) => return Some(Err(d.into())),
+        let pages = if visible_elsewhere {
+            let loaded = &mut state.loaded;
+            let section = loaded.site.pages[i].section;
+            let mut order = std::mem::take(&mut loaded.site.sections[section].pages);
+            content::sort_pages(
+                &mut order,
+                &loaded.site.pages,
+                loaded.site.sections[section].meta.sort_by,
+            );
+            loaded.site.sections[section].pages = order;
+            content::collect_page_events(&mut loaded.site);
+            let (events, problems) = crate::timeline::build(&loaded.site, &loaded.html.links);
+            if !problems.is_empty() {
+                return Some(Err(Diagnostics(problems).into()));
+            }
+            loaded.events = events;
+            state.theme.refresh(&loaded.data());
+            // Its section (neighbours, order) and every page its events concern.
+            let mut urls = concerned_pages(&loaded.events, &url);
+            urls.extend(before);
+            let mut pages: Vec<usize> = loaded.site.sections[section].pages.clone();
+            pages.extend((0..loaded.site.pages.len()).filter(|&p| urls.contains(&loaded.site.pages[p].url)));
+            pages.sort_unstable();
+            pages.dedup();
+            pages
+        } else {
+            vec![i]
         };
-        let mut files = vec![rendered];
-        if feeds_changed {
-            files.extend(feed_files(&state.loaded));
-        }
         let changes = Changes::new(&self.written);
-        for f in files {
-            changes.offer(f);
+        let data = state.loaded.data();
+        let rendered = if visible_elsewhere {
+            render::render_with_pages(&state.theme, &data, &pages, &|f| {
+                changes.offer(f);
+                Ok(())
+            })
+            .map(|_| ())
+        } else {
+            render::render_page(&state.theme, &data, i)
+                .map(|f| changes.offer(f))
+                .map_err(Error::from)
+        };
+        if let Err(e) = rendered {
+            return Some(Err(e));
+        }
+        if feeds_changed {
+            feed_files(&state.loaded).into_iter().for_each(|f| changes.offer(f));
         }
         let (seen, changed) = changes.into_parts();
+        let scope = if visible_elsewhere { "listing" } else { "page" };
         Some(self.sync(seen, changed, &[], false).map(|mut r| {
-            r.scope = "page";
+            r.scope = scope;
             r
         }))
     }
@@ -312,6 +362,16 @@ impl<'a> Changes<'a> {
         let seen = self.seen.into_inner().expect("no panics hold it");
         (seen, self.changed.into_inner().expect("no panics hold it"))
     }
+}
+
+/// URLs of the pages that show events concerning the page at `url` (an event
+/// concerns the pages in its `related`, which includes the page listing it).
+fn concerned_pages(events: &[crate::timeline::Event], url: &str) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e.related.iter().any(|r| r == url))
+        .flat_map(|e| e.related.iter().cloned())
+        .collect()
 }
 
 fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {

@@ -83,10 +83,36 @@ fn incremental_equals_full_after_a_sequence_of_edits() {
             "---\ntitle: A\nweight: 1\nupdates:\n  - date: 2024-07-15\n    kind: correction\n    text: Fixed a figure.\n---\nAlpha body, edited. See [b](b.md).\n",
         );
     });
-    h.step("content/explainers/b.md", "content", |f| {
+    h.step("content/explainers/b.md", "listing", |f| {
         f.write(
             "content/explainers/b.md",
             "---\ntitle: B renamed\nweight: 2\n---\nBeta body.\n",
+        );
+    });
+    h.step("content/explainers/b.md", "listing", |f| {
+        // Now sorts before a: the neighbours of both change.
+        f.write(
+            "content/explainers/b.md",
+            "---\ntitle: B renamed\nweight: 0\n---\nBeta body.\n",
+        );
+    });
+    h.step("content/explainers/b.md", "listing", |f| {
+        f.write(
+            "content/explainers/b.md",
+            "---\ntitle: B renamed\nweight: 0\nevents:\n  - title: Talks\n    date: 2024-05\n    category: strike\n    related: [\"@/explainers/a.md\"]\n---\nBeta body.\n",
+        );
+    });
+    h.step("content/explainers/a.md", "listing", |f| {
+        // a's title shows on b, through the event they share.
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A retitled\nweight: 1\n---\nAlpha body, edited. See [b](b.md).\n",
+        );
+    });
+    h.step("content/explainers/b.md", "listing", |f| {
+        f.write(
+            "content/explainers/b.md",
+            "---\ntitle: B renamed\nweight: 0\n---\nBeta body.\n",
         );
     });
     h.step("content/explainers/c.md", "content", |f| {
@@ -116,7 +142,7 @@ fn incremental_equals_full_after_a_sequence_of_edits() {
     h.step("content/explainers/a.md", "page", |f| {
         f.write(
             "content/explainers/a.md",
-            "---\ntitle: A\nweight: 1\ntags: [x]\n---\nAlpha body, edited again. See [b](b.md).\n",
+            "---\ntitle: A retitled\nweight: 1\ntags: [x]\n---\nAlpha body, edited again. See [b](b.md).\n",
         );
     });
 }
@@ -157,4 +183,21 @@ fn unchanged_files_are_not_rewritten() {
         .rebuild(&[h.project.root().join("content/explainers/a.md")])
         .unwrap();
     assert_eq!(report.written, ["explainers/a/index.html"]);
+}
+
+#[test]
+fn pages_that_read_other_pages_make_listing_edits_render_everything() {
+    let mut h = Harness::new();
+    h.step("templates/page.html", "templates", |f| {
+        f.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block body %}{% for e in timeline_events() %}{{ e.title }}{% for r in e.related %}[{{ r.title }}]{% endfor %}{% endfor %}{{ page.content | safe }}{% endblock %}",
+        );
+    });
+    h.step("content/explainers/a.md", "content", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A is now shown everywhere\nweight: 1\n---\nAlpha body. See [b](b.md).\n",
+        );
+    });
 }

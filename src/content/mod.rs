@@ -459,7 +459,7 @@ fn check_slug(slug: &str) -> Result<(), String> {
     }
 }
 
-fn sort_pages(pages: &mut [usize], all: &[Page], by: SortBy) {
+pub fn sort_pages(pages: &mut [usize], all: &[Page], by: SortBy) {
     let title = |i: &usize| all[*i].meta.title.to_lowercase();
     match by {
         SortBy::Weight => pages.sort_by_key(|i| (all[*i].meta.weight.is_none(), all[*i].meta.weight, title(i))),
@@ -510,8 +510,11 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
     problems
 }
 
-/// Events listed in a page's front matter belong to that page.
-fn collect_page_events(site: &mut Site) {
+/// Events listed in a page's front matter belong to that page. Called again
+/// after an incremental edit, it keeps the timeline files' events (first, as
+/// a full load has them) and lists the pages' events anew.
+pub fn collect_page_events(site: &mut Site) {
+    site.events.retain(|e| e.page.is_none());
     for (i, page) in site.pages.iter().enumerate() {
         for meta in &page.meta.events {
             site.events.push(RawEvent {

@@ -105,6 +105,26 @@ impl Theme {
         })
     }
 
+    /// Points the template functions and the global `site` at changed site
+    /// data, without re-reading the templates (the incremental path).
+    pub fn refresh(&mut self, data: &SiteData) {
+        let events = Arc::new(event_ctxs(data));
+        register_functions(&mut self.tera, data, events.clone());
+        self.tera.global_context().insert("site", &site_ctx(data));
+        self.events = events;
+    }
+
+    /// Do templates other than the listings (`index.html`, `section.html`)
+    /// call functions that read other pages? Then a change to one page may
+    /// show anywhere, and the incremental path must render everything.
+    pub fn pages_read_the_site(&self) -> bool {
+        const READERS: [&str; 4] = ["get_page(", "get_section(", "get_url(", "timeline_events("];
+        self.sources.iter().any(|(name, text)| {
+            let listing = name.ends_with("/index.html") || name.ends_with("/section.html");
+            !listing && READERS.iter().any(|f| text.contains(f))
+        })
+    }
+
     fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -265,15 +285,25 @@ fn missing_templates(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
 /// in parallel, handing each file to `emit` as soon as it is rendered.
 /// Returns the paths rendered, or every problem found.
 pub fn render_all(theme: &Theme, data: &SiteData, emit: &Emit) -> Result<HashSet<String>, Error> {
+    let all: Vec<usize> = (0..data.site.pages.len()).collect();
+    render_with_pages(theme, data, &all, emit)
+}
+
+/// Renders the pages `pages` and every other output (sections, timeline,
+/// glossary, 404): what a change to listing data can reach.
+pub fn render_with_pages(
+    theme: &Theme,
+    data: &SiteData,
+    pages: &[usize],
+    emit: &Emit,
+) -> Result<HashSet<String>, Error> {
     let site = data.site;
     let missing = missing_templates(theme, site);
     if !missing.is_empty() {
         return Err(Diagnostics(missing).into());
     }
     let base = &site.config.base_url;
-    let pages = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| render_page(theme, data, i));
+    let pages = pages.par_iter().map(|&i| render_page(theme, data, i));
     let sections = (0..site.sections.len()).into_par_iter().map(|i| {
         let s = &site.sections[i];
         let mut ctx = base_context(&s.url, base);
