@@ -94,11 +94,6 @@ impl Project {
         &self.out
     }
 
-    /// Pages in the last good build.
-    pub fn page_count(&self) -> usize {
-        self.state.as_ref().map_or(0, |s| s.loaded.site.pages.len())
-    }
-
     /// Brings the output up to date after `changed` paths (absolute) changed.
     /// An empty list means "build everything".
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Error> {

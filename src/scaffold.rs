@@ -114,17 +114,3 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
     std::fs::write(path, bytes).map_err(|e| Error::io(path, e))?;
     Ok(path.to_path_buf())
 }
-
-/// The files of the built-in theme, relative to its folder (for tests).
-pub fn theme_files() -> Vec<PathBuf> {
-    fn walk(d: &Dir, out: &mut Vec<PathBuf>) {
-        out.extend(d.files().map(|f| f.path().to_path_buf()));
-        for sub in d.dirs() {
-            walk(sub, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(&THEME, &mut out);
-    out.sort();
-    out
-}

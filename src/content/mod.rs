@@ -547,13 +547,6 @@ fn file_text(page: &Page) -> String {
     format!("---\n{}", page.front)
 }
 
-impl Site {
-    /// The page whose file is `rel` (relative to `content/`).
-    pub fn page_by_rel(&self, rel: &str) -> Option<usize> {
-        self.pages.iter().position(|p| p.rel == rel)
-    }
-}
-
 /// Checks what pages cite: each source on a page is defined (on the page, or
 /// in `site.yaml` when the page gives only its id) and listed once, and each
 /// key figure's source is one of the page's sources.

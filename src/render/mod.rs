@@ -383,8 +383,9 @@ fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
     actors.sort();
     actors.dedup();
     let mut years: Vec<YearCtx> = Vec::new();
-    for e in theme.events.iter() {
-        let year = e.date.iso[..4].parse().unwrap_or_default();
+    // `theme.events` is `data.events` as templates see it, in the same order.
+    for (raw, e) in data.events.iter().zip(theme.events.iter()) {
+        let year = raw.date.year_number();
         match years.last_mut() {
             Some(y) if y.year == year => y.events.push(e.clone()),
             _ => years.push(YearCtx {

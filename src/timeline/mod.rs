@@ -188,25 +188,3 @@ fn at(raw: &RawEvent, needle: &str, message: String) -> Diagnostic {
         message,
     )
 }
-
-/// Events grouped under their year, in timeline order.
-#[derive(Debug, Clone, Serialize)]
-pub struct Year<'a> {
-    pub year: i16,
-    pub events: Vec<&'a Event>,
-}
-
-pub fn by_year(events: &[Event]) -> Vec<Year<'_>> {
-    let mut years: Vec<Year> = Vec::new();
-    for e in events {
-        let y = e.date.year_number();
-        match years.last_mut() {
-            Some(last) if last.year == y => last.events.push(e),
-            _ => years.push(Year {
-                year: y,
-                events: vec![e],
-            }),
-        }
-    }
-    years
-}
