@@ -110,24 +110,67 @@ impl PartialDate {
 
     /// The reader's form in British English: "2008", "December 2022", "27 June 2024".
     pub fn display(&self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
-            (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
+        self.display_in(DateStyle::British)
+    }
+
+    /// The reader's form in `style`: "27 June 2024" or "June 27, 2024".
+    pub fn display_in(&self, style: DateStyle) -> String {
+        match (self.month, self.day, style) {
+            (Some(m), Some(d), DateStyle::British) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
+            (Some(m), Some(d), DateStyle::American) => format!("{} {d}, {}", MONTHS[m as usize - 1], self.year),
+            (Some(m), None, _) => format!("{} {}", MONTHS[m as usize - 1], self.year),
             _ => self.year.to_string(),
         }
     }
 
-    /// A range "from – to", sharing what the two ends share:
-    /// "27 June – 2 July 2024", "June – July 2024", "2022 – 2024".
+    /// A range "from – to" in British English, sharing what the two ends
+    /// share: "27 June – 2 July 2024", "June – July 2024", "2022 – 2024".
     pub fn display_range(&self, end: &PartialDate) -> String {
+        self.display_range_in(end, DateStyle::British)
+    }
+
+    /// [`PartialDate::display_range`] in `style`: American English gives
+    /// "June 27 – July 2, 2024" and "June 3 – 7, 2024".
+    pub fn display_range_in(&self, end: &PartialDate, style: DateStyle) -> String {
         let same_year = self.year == end.year;
-        let start = match (self.month, self.day, same_year, self.precision() == end.precision()) {
-            (Some(_), Some(d), true, true) if self.month == end.month => d.to_string(),
-            (Some(m), Some(d), true, true) => format!("{d} {}", MONTHS[m as usize - 1]),
-            (Some(m), None, true, true) => MONTHS[m as usize - 1].to_string(),
-            _ => self.display(),
-        };
-        format!("{start} – {}", end.display())
+        let same_month = same_year && self.month == end.month;
+        let same_shape = same_year && self.precision() == end.precision();
+        let month = |m: i8| MONTHS[m as usize - 1];
+        match (self.month, self.day, end.month, end.day, same_shape, style) {
+            (Some(_), Some(d), _, _, true, DateStyle::British) if same_month => {
+                format!("{d} – {}", end.display_in(style))
+            }
+            (Some(m), Some(d), _, _, true, DateStyle::British) => {
+                format!("{d} {} – {}", month(m), end.display_in(style))
+            }
+            (Some(m), Some(d), _, Some(ed), true, DateStyle::American) if same_month => {
+                format!("{} {d} – {ed}, {}", month(m), self.year)
+            }
+            (Some(m), Some(d), Some(em), Some(ed), true, DateStyle::American) => {
+                format!("{} {d} – {} {ed}, {}", month(m), month(em), self.year)
+            }
+            (Some(m), None, _, _, true, _) => format!("{} – {}", month(m), end.display_in(style)),
+            _ => format!("{} – {}", self.display_in(style), end.display_in(style)),
+        }
+    }
+}
+
+/// How dates read, from the site's `language`: British English for `en-GB`
+/// and every language not yet supported; American English for `en-US`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DateStyle {
+    #[default]
+    British,
+    American,
+}
+
+impl DateStyle {
+    pub fn for_language(tag: &str) -> DateStyle {
+        if tag.eq_ignore_ascii_case("en-US") {
+            DateStyle::American
+        } else {
+            DateStyle::British
+        }
     }
 }
 
@@ -259,6 +302,27 @@ mod tests {
             "December 2023 – January 2024"
         );
         assert_eq!(d("2022").display_range(&d("2024")), "2022 – 2024");
+    }
+
+    #[test]
+    fn american_english_puts_the_month_first() {
+        let us = DateStyle::American;
+        assert_eq!(d("2024-06-27").display_in(us), "June 27, 2024");
+        assert_eq!(d("2022-12").display_in(us), "December 2022");
+        assert_eq!(
+            d("2024-06-27").display_range_in(&d("2024-07-02"), us),
+            "June 27 – July 2, 2024"
+        );
+        assert_eq!(
+            d("2024-06-03").display_range_in(&d("2024-06-07"), us),
+            "June 3 – 7, 2024"
+        );
+        assert_eq!(
+            d("2023-12-30").display_range_in(&d("2024-01-02"), us),
+            "December 30, 2023 – January 2, 2024"
+        );
+        assert_eq!(DateStyle::for_language("en-us"), us);
+        assert_eq!(DateStyle::for_language("fr"), DateStyle::British);
     }
 
     #[test]

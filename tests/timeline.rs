@@ -224,3 +224,20 @@ fn derived_ids_are_unique() {
         "{html}"
     );
 }
+
+#[test]
+fn dates_follow_the_site_language() {
+    let f = site();
+    f.write(
+        "site.yaml",
+        &CATEGORIES.replace("title: T\n", "title: T\nlanguage: en-US\n"),
+    );
+    f.build_ok();
+    let html = f.read("public/timeline/index.html");
+    assert!(
+        html.contains("<time datetime=\"2024-06-27\">June 27, 2024</time>"),
+        "{html}"
+    );
+    let cost = f.read("public/explainers/cost/index.html");
+    assert!(cost.contains("June 27 – July 2, 2024: 11th strike"), "{cost}");
+}

@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use super::SiteData;
+use crate::config::Config;
 use crate::content::{Page, Section, Site, TIMELINE_DIR, UpdateKind};
-use crate::date::PartialDate;
+use crate::date::{DateStyle, PartialDate};
 use crate::markdown::{Rendered, TocEntry};
 use crate::timeline::Event;
 
@@ -15,11 +16,11 @@ pub struct DateCtx {
     pub display: String,
 }
 
-impl From<&PartialDate> for DateCtx {
-    fn from(d: &PartialDate) -> Self {
+impl DateCtx {
+    pub fn new(d: &PartialDate, style: DateStyle) -> Self {
         DateCtx {
             iso: d.iso(),
-            display: d.display(),
+            display: d.display_in(style),
         }
     }
 }
@@ -232,13 +233,14 @@ pub(super) fn permalink(base: &str, url: &str) -> String {
     format!("{base}{url}")
 }
 
-pub(super) fn page_link(p: &Page, md: Option<&Rendered>, base: &str) -> LinkCtx {
+pub(super) fn page_link(p: &Page, md: Option<&Rendered>, config: &Config) -> LinkCtx {
+    let (base, style) = (&config.base_url, config.date_style());
     LinkCtx {
         title: p.meta.title.clone(),
         url: p.url.clone(),
         permalink: permalink(base, &p.url),
         summary: p.meta.summary.clone(),
-        date: p.meta.date.as_ref().map(DateCtx::from),
+        date: p.meta.date.as_ref().map(|d| DateCtx::new(d, style)),
         reading_time: md.map(|m| m.reading_time),
     }
 }
@@ -338,12 +340,13 @@ pub(super) fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
 /// Every event as templates see it, in timeline order.
 pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
     let site = data.site;
+    let style = site.config.date_style();
     let base = &site.config.base_url;
     let url_of = |e: &Event| format!("/{TIMELINE_DIR}/#{}", e.id);
     let link_of = |url: &String| {
         let page = site.pages.iter().position(|p| &p.url == url);
         match page {
-            Some(i) => page_link(&site.pages[i], Some(&data.pages_md[i].body), base),
+            Some(i) => page_link(&site.pages[i], Some(&data.pages_md[i].body), &site.config),
             None => LinkCtx {
                 title: url.clone(),
                 url: url.clone(),
@@ -366,9 +369,9 @@ pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
         .map(|(i, e)| EventCtx {
             id: e.id.clone(),
             title: e.title.clone(),
-            date: DateCtx::from(&e.date),
-            end: e.end.as_ref().map(DateCtx::from),
-            when: e.when(),
+            date: DateCtx::new(&e.date, style),
+            end: e.end.as_ref().map(|d| DateCtx::new(d, style)),
+            when: e.when(style),
             category: e
                 .category
                 .as_deref()
@@ -414,6 +417,7 @@ pub(super) fn ancestors(site: &Site, mut section: Option<usize>) -> Vec<LinkCtx>
 
 pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
     let site = data.site;
+    let style = site.config.date_style();
     let p = &site.pages[i];
     let html = &data.pages_md[i];
     let md = &html.body;
@@ -422,7 +426,7 @@ pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCt
     let pos = section.pages.iter().position(|&x| x == i);
     let neighbour = |j: Option<usize>| {
         j.and_then(|j| section.pages.get(j))
-            .map(|&q| page_link(&site.pages[q], Some(&data.pages_md[q].body), base))
+            .map(|&q| page_link(&site.pages[q], Some(&data.pages_md[q].body), &site.config))
     };
     let sources: Vec<SourceCtx> = p
         .meta
@@ -439,9 +443,9 @@ pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCt
         url: p.url.clone(),
         permalink: permalink(base, &p.url),
         path: p.rel.clone(),
-        date: p.meta.date.as_ref().map(DateCtx::from),
-        updated: p.meta.updated.as_ref().map(DateCtx::from),
-        last_updated: last_updated.as_ref().map(DateCtx::from),
+        date: p.meta.date.as_ref().map(|d| DateCtx::new(d, style)),
+        updated: p.meta.updated.as_ref().map(|d| DateCtx::new(d, style)),
+        last_updated: last_updated.as_ref().map(|d| DateCtx::new(d, style)),
         tags: p.meta.tags.clone(),
         weight: p.meta.weight,
         content: md.html.clone(),
@@ -469,7 +473,7 @@ pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCt
             .updates
             .iter()
             .map(|u| UpdateCtx {
-                date: DateCtx::from(&u.date),
+                date: DateCtx::new(&u.date, style),
                 kind: u.kind,
                 text: u.text.clone(),
             })
@@ -517,6 +521,7 @@ pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCt
 
 /// A page's source, filled in from `site.yaml` when the page gives only its id.
 pub(super) fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
+    let style = site.config.date_style();
     let full = if s.title.is_some() {
         Some(s)
     } else {
@@ -528,7 +533,11 @@ pub(super) fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> So
         id: s.id.clone(),
         title: pick(|x| x.title.clone()).unwrap_or_else(|| s.id.clone()),
         publisher: pick(|x| x.publisher.clone()),
-        date: s.date.or_else(|| full.and_then(|f| f.date)).as_ref().map(DateCtx::from),
+        date: s
+            .date
+            .or_else(|| full.and_then(|f| f.date))
+            .as_ref()
+            .map(|d| DateCtx::new(d, style)),
         url: pick(|x| x.url.clone()),
     }
 }
@@ -548,7 +557,7 @@ pub(super) fn section_ctx(data: &SiteData, i: usize) -> SectionCtx {
         pages: s
             .pages
             .iter()
-            .map(|&p| page_link(&site.pages[p], Some(&data.pages_md[p].body), base))
+            .map(|&p| page_link(&site.pages[p], Some(&data.pages_md[p].body), &site.config))
             .collect(),
         subsections: s
             .subsections

@@ -14,7 +14,7 @@ pub fn register_functions(tera: &mut Tera, data: &SiteData, events: Arc<Vec<Even
     let base = site.config.base_url.clone();
     let mut pages: HashMap<String, LinkCtx> = HashMap::new();
     for (i, p) in site.pages.iter().enumerate() {
-        pages.insert(p.rel.clone(), page_link(p, Some(&data.pages_md[i].body), &base));
+        pages.insert(p.rel.clone(), page_link(p, Some(&data.pages_md[i].body), &site.config));
     }
     let mut sections: HashMap<String, LinkCtx> = HashMap::new();
     for s in &site.sections {

@@ -37,7 +37,7 @@ pub fn timelinejs(events: &[Event], config: &Config, title: &str, permalink: &st
             if let Some(cat) = e.category.as_deref().and_then(|c| config.category(c)) {
                 item["group"] = json!(cat.label);
             }
-            item["display_date"] = json!(e.when());
+            item["display_date"] = json!(e.when(config.date_style()));
             item
         })
         .collect();

@@ -151,9 +151,11 @@ pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
 
 impl Event {
     /// "27 June – 2 July 2024", or the date alone.
-    pub fn when(&self) -> String {
-        self.end
-            .map_or_else(|| self.date.display(), |end| self.date.display_range(&end))
+    pub fn when(&self, style: crate::date::DateStyle) -> String {
+        self.end.map_or_else(
+            || self.date.display_in(style),
+            |end| self.date.display_range_in(&end, style),
+        )
     }
 }
 
