@@ -216,30 +216,10 @@ impl Project {
         state.loaded.site.pages[i] = page;
         state.loaded.html.pages[i] = html;
         let pages = if visible_elsewhere {
-            let loaded = &mut state.loaded;
-            let section = loaded.site.pages[i].section;
-            let mut order = std::mem::take(&mut loaded.site.sections[section].pages);
-            content::sort_pages(
-                &mut order,
-                &loaded.site.pages,
-                loaded.site.sections[section].meta.sort_by,
-            );
-            loaded.site.sections[section].pages = order;
-            content::collect_page_events(&mut loaded.site);
-            let (events, problems) = crate::timeline::build(&loaded.site, &loaded.html.links);
-            if !problems.is_empty() {
-                return Some(Err(Diagnostics(problems).into()));
+            match relist(state, i, &url, before) {
+                Ok(pages) => pages,
+                Err(e) => return Some(Err(e)),
             }
-            loaded.events = events;
-            state.theme.refresh(&loaded.data());
-            // Its section (neighbours, order) and every page its events concern.
-            let mut urls = concerned_pages(&loaded.events, &url);
-            urls.extend(before);
-            let mut pages: Vec<usize> = loaded.site.sections[section].pages.clone();
-            pages.extend((0..loaded.site.pages.len()).filter(|&p| urls.contains(&loaded.site.pages[p].url)));
-            pages.sort_unstable();
-            pages.dedup();
-            pages
         } else {
             vec![i]
         };
@@ -357,6 +337,36 @@ impl<'a> Changes<'a> {
         let seen = self.seen.into_inner().expect("no panics hold it");
         (seen, self.changed.into_inner().expect("no panics hold it"))
     }
+}
+
+/// After page `i`'s listing data or events changed: re-sorts its section,
+/// rebuilds the events, points the theme at the new data, and returns the
+/// pages to render: its section's (neighbours, order) and every page its
+/// events, old (`before`) or new, concern.
+fn relist(state: &mut State, i: usize, url: &str, before: Vec<String>) -> Result<Vec<usize>, Error> {
+    let loaded = &mut state.loaded;
+    let section = loaded.site.pages[i].section;
+    let mut order = std::mem::take(&mut loaded.site.sections[section].pages);
+    content::sort_pages(
+        &mut order,
+        &loaded.site.pages,
+        loaded.site.sections[section].meta.sort_by,
+    );
+    loaded.site.sections[section].pages = order;
+    content::collect_page_events(&mut loaded.site);
+    let (events, problems) = crate::timeline::build(&loaded.site, &loaded.html.links);
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems).into());
+    }
+    loaded.events = events;
+    state.theme.refresh(&loaded.data());
+    let mut urls = concerned_pages(&loaded.events, url);
+    urls.extend(before);
+    let mut pages: Vec<usize> = loaded.site.sections[section].pages.clone();
+    pages.extend((0..loaded.site.pages.len()).filter(|&p| urls.contains(&loaded.site.pages[p].url)));
+    pages.sort_unstable();
+    pages.dedup();
+    Ok(pages)
 }
 
 /// URLs of the pages that show events concerning the page at `url` (an event
