@@ -152,6 +152,21 @@ fn siblings(out: &Path) -> (PathBuf, PathBuf) {
     )
 }
 
+/// `dir/rel`, refusing any `rel` that could leave `dir` (a last guard: the
+/// content checks already refuse such names).
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Error> {
+    let rel_path = Path::new(rel);
+    let plain = rel_path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain || rel.is_empty() {
+        return Err(Error::Usage(format!(
+            "refusing to write `{rel}`: it would leave the output folder"
+        )));
+    }
+    Ok(dir.join(rel_path))
+}
+
 /// A build's new output, written beside the old one until [`Staging::commit`].
 pub struct Staging {
     dir: PathBuf,
@@ -178,7 +193,7 @@ impl Staging {
 
     /// Writes one file (callable from many threads at once).
     pub fn write(&self, f: &RenderedFile) -> Result<(), Error> {
-        let path = self.dir.join(&f.path);
+        let path = inside(&self.dir, &f.path)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
@@ -187,7 +202,7 @@ impl Staging {
 
     pub fn copy_all(&self, copies: &[Copy]) -> Result<(), Error> {
         copies.par_iter().try_for_each(|c| {
-            let path = self.dir.join(&c.dest);
+            let path = inside(&self.dir, &c.dest)?;
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }

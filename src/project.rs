@@ -388,7 +388,7 @@ fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
 /// Writes to a temporary name beside the file, then renames it into place:
 /// a reader sees the old file or the new one, never half of one.
 fn write_atomically(out: &Path, f: &RenderedFile) -> Result<(), Error> {
-    let path = out.join(&f.path);
+    let path = crate::output::inside(out, &f.path)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }

@@ -134,6 +134,40 @@ fn nested_bundles_and_odd_places_for_markdown() {
 }
 
 #[test]
+fn names_that_would_climb_out_are_refused() {
+    let f = site();
+    f.write("content/ ...md", "---\ntitle: Dots\n---\n");
+    f.write("content/ ../img.png", "PNG");
+    check(
+        &f,
+        1,
+        &[
+            "content/ ...md: this name cannot be part of a URL",
+            "content/ ../img.png: this name cannot be part of a URL",
+        ],
+    );
+    assert!(!f.root().join("index.html").exists() && !f.root().join("img.png").exists());
+}
+
+#[test]
+fn bundles_with_odd_names_and_draft_bundles() {
+    let f = site();
+    f.write("content/a   b/index.md", "---\ntitle: Spaced\n---\n");
+    f.write("content/a   b/c.png", "C");
+    f.write("content/é\u{a0}x/index.md", "---\ntitle: Accented\n---\n");
+    f.write("content/é\u{a0}x/é.png", "E");
+    f.write("content/secret/index.md", "---\ntitle: Secret\ndraft: true\n---\n");
+    f.write("content/secret/leak.pdf", "PDF");
+    check(&f, 0, &[]);
+    assert_eq!(f.read("public/a-b/c.png"), "C");
+    assert_eq!(f.read("public/é-x/é.png"), "E", "the no-break space becomes a hyphen");
+    assert!(
+        !f.exists("public/secret/leak.pdf"),
+        "a draft bundle's files stay unpublished"
+    );
+}
+
+#[test]
 fn names_with_spaces_and_other_scripts() {
     let f = site();
     f.write(

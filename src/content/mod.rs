@@ -60,6 +60,8 @@ pub struct Asset {
     pub source: PathBuf,
     /// Output path relative to the output folder, `/`-separated.
     pub dest: String,
+    /// The file relative to `content/`, as named.
+    pub rel: String,
     /// The page bundle folder it belongs to (relative to `content/`), if any.
     pub bundle: Option<String>,
 }
@@ -166,6 +168,7 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             site.assets.push(Asset {
                 source: found.path.clone(),
                 dest: asset_dest(&found.rel),
+                rel: found.rel.clone(),
                 bundle: bundle.map(|b| b.to_string()),
             });
         }
@@ -432,17 +435,57 @@ fn place_pages(site: &mut Site) -> Vec<Diagnostic> {
         sort_pages(&mut pages, &site.pages, site.sections[s].meta.sort_by);
         site.sections[s].pages = pages;
     }
-    // Assets of a bundle go where their page goes (a slug may move it).
-    for asset in &mut site.assets {
-        let Some(bundle) = &asset.bundle else { continue };
+    // Assets of a bundle go where their page goes (a slug may move it); the
+    // assets of a draft bundle are left out with it.
+    let pages = &site.pages;
+    site.assets.retain_mut(|asset| {
+        let Some(bundle) = &asset.bundle else { return true };
         let index_md = format!("{bundle}/index.md");
-        if let Some(page) = site.pages.iter().find(|p| p.rel == index_md) {
-            let inner = &asset.dest[bundle.len() + 1..];
-            asset.dest = format!("{}{inner}", page.url.trim_start_matches('/'));
-        }
-    }
+        let Some(page) = pages.iter().find(|p| p.rel == index_md) else {
+            return false;
+        };
+        // `rel` starts with "<bundle>/" by construction.
+        let inner = &asset.rel[bundle.len() + 1..];
+        asset.dest = format!("{}{inner}", page.url.trim_start_matches('/'));
+        true
+    });
+    problems.extend(check_url_segments(site));
     problems.extend(check_url_clashes(site));
     problems
+}
+
+/// File and folder names become URL segments: a name that is empty, `.` or
+/// `..` once its spaces become hyphens would point somewhere else entirely.
+fn check_url_segments(site: &Site) -> Vec<Diagnostic> {
+    let bad = |path: &str| {
+        path.split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == ".." || seg.contains('\\'))
+    };
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (p.url.trim_matches('/').to_string(), p.file.clone()));
+    let sections = site
+        .sections
+        .iter()
+        .skip(1)
+        .map(|s| (s.url.trim_matches('/').to_string(), Path::new("content").join(&s.dir)));
+    let assets = site
+        .assets
+        .iter()
+        .map(|a| (a.dest.clone(), Path::new("content").join(&a.rel)));
+    pages
+        .chain(sections)
+        .chain(assets)
+        .filter(|(path, _)| bad(path))
+        .map(|(_, file)| {
+            Diagnostic::file(
+                file,
+                "this name cannot be part of a URL (it is empty, `.` or `..` once spaces become hyphens)",
+            )
+            .with_hint("rename the file or folder")
+        })
+        .collect()
 }
 
 /// Slugs are one URL segment: they cannot climb out of their folder or start a new one.
