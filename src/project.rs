@@ -114,16 +114,17 @@ impl Project {
         if self.state.is_none() || changed.is_empty() || widest == Some(Area::Config) {
             return self.full();
         }
-        if widest == Some(Area::Templates) {
+        let content_changed = areas.contains(&Area::Content);
+        if widest == Some(Area::Templates) && !content_changed {
             let state = self.state.as_mut().expect("checked above");
             state.theme = load_theme(&state.loaded)?;
             return self.render_all("templates");
         }
-        let content: Vec<&PathBuf> = changed.iter().filter(|p| self.area(p) == Some(Area::Content)).collect();
-        if content.is_empty() {
+        if !content_changed {
             return self.render_all("static");
         }
-        if let [one] = content.as_slice()
+        // One page alone (a burst with other files, say a pull, goes wide).
+        if let [one] = changed
             && let Some(result) = self.one_page(one)
         {
             return result;
@@ -203,7 +204,9 @@ impl Project {
             && page.meta.date == old.meta.date
             && page.meta.weight == old.meta.weight
             && html.body.reading_time == state.loaded.html.pages[i].body.reading_time;
-        let events_same = page.meta.events == old.meta.events;
+        // The page's own events read its sources too.
+        let events_same = page.meta.events == old.meta.events
+            && (page.meta.events.is_empty() || page.meta.sources == old.meta.sources);
         let visible_elsewhere = !(listing_same && events_same);
         if visible_elsewhere && state.theme.pages_read_the_site() {
             return None; // any page may show this one: render everything
@@ -217,7 +220,8 @@ impl Project {
         state.loaded.html.pages[i] = html;
         let pages = if visible_elsewhere {
             match relist(state, i, &url, before) {
-                Ok(pages) => pages,
+                Ok(Relisted::Pages(pages)) => pages,
+                Ok(Relisted::Everything) => return Some(self.render_all("listing")),
                 Err(e) => return Some(Err(e)),
             }
         } else {
@@ -343,8 +347,9 @@ impl<'a> Changes<'a> {
 /// rebuilds the events, points the theme at the new data, and returns the
 /// pages to render: its section's (neighbours, order) and every page its
 /// events, old (`before`) or new, concern.
-fn relist(state: &mut State, i: usize, url: &str, before: Vec<String>) -> Result<Vec<usize>, Error> {
+fn relist(state: &mut State, i: usize, url: &str, before: Vec<String>) -> Result<Relisted, Error> {
     let loaded = &mut state.loaded;
+    let had_timeline = render::has_timeline(&loaded.site);
     let section = loaded.site.pages[i].section;
     let mut order = std::mem::take(&mut loaded.site.sections[section].pages);
     content::sort_pages(
@@ -353,6 +358,11 @@ fn relist(state: &mut State, i: usize, url: &str, before: Vec<String>) -> Result
         loaded.site.sections[section].meta.sort_by,
     );
     loaded.site.sections[section].pages = order;
+    let old_events: Vec<(String, Vec<String>)> = loaded
+        .events
+        .iter()
+        .map(|e| (e.id.clone(), e.related.clone()))
+        .collect();
     content::collect_page_events(&mut loaded.site);
     let (events, problems) = crate::timeline::build(&loaded.site, &loaded.html.links);
     if !problems.is_empty() {
@@ -360,13 +370,40 @@ fn relist(state: &mut State, i: usize, url: &str, before: Vec<String>) -> Result
     }
     loaded.events = events;
     state.theme.refresh(&loaded.data());
+    if render::has_timeline(&loaded.site) != had_timeline {
+        // The timeline appeared or went: every page's navigation changes.
+        return Ok(Relisted::Everything);
+    }
+    let new_events: Vec<(String, Vec<String>)> = loaded
+        .events
+        .iter()
+        .map(|e| (e.id.clone(), e.related.clone()))
+        .collect();
     let mut urls = concerned_pages(&loaded.events, url);
     urls.extend(before);
+    if new_events != old_events {
+        // Ids are numbered in site order and events know their neighbours:
+        // every page that shows events may show a changed one.
+        urls.extend(
+            old_events
+                .into_iter()
+                .chain(new_events)
+                .flat_map(|(_, related)| related),
+        );
+    }
     let mut pages: Vec<usize> = loaded.site.sections[section].pages.clone();
     pages.extend((0..loaded.site.pages.len()).filter(|&p| urls.contains(&loaded.site.pages[p].url)));
     pages.sort_unstable();
     pages.dedup();
-    Ok(pages)
+    Ok(Relisted::Pages(pages))
+}
+
+/// What a listing change must re-render.
+enum Relisted {
+    /// These pages, and every listing, the timeline and the feeds.
+    Pages(Vec<usize>),
+    /// The whole site.
+    Everything,
 }
 
 /// URLs of the pages that show events concerning the page at `url` (an event

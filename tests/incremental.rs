@@ -31,7 +31,10 @@ struct Harness {
 
 impl Harness {
     fn new() -> Harness {
-        let f = site();
+        Harness::on(site())
+    }
+
+    fn on(f: Fixture) -> Harness {
         let root = dossier::site_root(f.root()).unwrap();
         let out = root.join("served");
         let mut project = Project::new(BuildOptions::new(&root), root, out);
@@ -41,9 +44,15 @@ impl Harness {
 
     /// Applies `edit`, rebuilds for `path`, and compares with a full build.
     fn step(&mut self, path: &str, expected_scope: &str, edit: impl FnOnce(&Fixture)) {
+        self.step_many(&[path], expected_scope, edit);
+    }
+
+    /// The same for a burst of changes to several paths.
+    fn step_many(&mut self, paths: &[&str], expected_scope: &str, edit: impl FnOnce(&Fixture)) {
         edit(&self.f);
-        let abs = self.project.root().join(path);
-        let report = self.project.rebuild(&[abs]).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let path = paths.join(" + ");
+        let abs: Vec<_> = paths.iter().map(|p| self.project.root().join(p)).collect();
+        let report = self.project.rebuild(&abs).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(report.scope, expected_scope, "{path}");
         let fresh = tempfile::tempdir().unwrap();
         let opts = BuildOptions {
@@ -198,6 +207,72 @@ fn pages_that_read_other_pages_make_listing_edits_render_everything() {
         f.write(
             "content/explainers/a.md",
             "---\ntitle: A is now shown everywhere\nweight: 1\n---\nAlpha body. See [b](b.md).\n",
+        );
+    });
+}
+
+#[test]
+fn the_first_event_and_the_last_change_every_page() {
+    let f = site();
+    f.remove("content/timeline/e.md");
+    let mut h = Harness::on(f);
+    h.step("content/explainers/a.md", "listing", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\nevents:\n  - title: First\n    date: 2024\n---\nAlpha body. See [b](b.md).\n",
+        );
+    });
+    h.step("content/explainers/a.md", "listing", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\n---\nAlpha body. See [b](b.md).\n",
+        );
+    });
+}
+
+#[test]
+fn bursts_that_touch_several_areas() {
+    let mut h = Harness::new();
+    h.step_many(&["templates/page.html", "content/explainers/a.md"], "content", |f| {
+        f.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block body %}<main>{{ page.title }}</main>{% endblock %}",
+        );
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A in a burst\nweight: 1\n---\nAlpha. See [b](b.md).\n",
+        );
+    });
+    h.step_many(&["content/explainers/b.md", "static/site.css"], "content", |f| {
+        f.write(
+            "content/explainers/b.md",
+            "---\ntitle: B\nweight: 2\n---\nBeta, once more.\n",
+        );
+        f.write("static/site.css", "a{color:blue}");
+    });
+}
+
+#[test]
+fn event_sources_and_ids_reach_every_page_that_shows_them() {
+    let f = site();
+    f.write("content/other/_index.md", "---\ntitle: Other\n---\n");
+    f.write(
+        "content/other/q.md",
+        "---\ntitle: Q\nevents:\n  - title: Talks\n    date: 2024-05\n    sources: [s]\nsources:\n  - id: s\n    title: Old title\n---\nQ.\n",
+    );
+    let mut h = Harness::on(f);
+    // The page's source, as its event shows it on the timeline.
+    h.step("content/other/q.md", "listing", |f| {
+        f.write(
+            "content/other/q.md",
+            "---\ntitle: Q\nevents:\n  - title: Talks\n    date: 2024-05\n    sources: [s]\nsources:\n  - id: s\n    title: New title\n---\nQ.\n",
+        );
+    });
+    // An event with the same date and title elsewhere renumbers q's event id.
+    h.step("content/explainers/a.md", "listing", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\nevents:\n  - title: Talks\n    date: 2024-05\n---\nAlpha body. See [b](b.md).\n",
         );
     });
 }
