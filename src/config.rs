@@ -120,14 +120,20 @@ impl Config {
     /// Reads `root/site.yaml`, or gives the defaults when there is none.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-                Diagnostic::file(CONFIG_FILE, "the file is not valid UTF-8").with_hint("save it as UTF-8")
-            })?,
+        match std::fs::metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(Diagnostic::file(CONFIG_FILE, format!("cannot read it: {e}")).into()),
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            // A pipe or a device would block or never end when read.
+            Ok(meta) if !meta.is_file() => {
+                return Err(Diagnostic::file(CONFIG_FILE, "this is not a regular file")
+                    .with_hint("make it a plain text file")
+                    .into());
+            }
+            _ => {}
+        }
+        let bytes = std::fs::read(&path).map_err(|e| Diagnostic::file(CONFIG_FILE, format!("cannot read it: {e}")))?;
+        // Decoded like content files: BOM dropped, CRLF and CR made LF.
+        let text = crate::content::frontmatter::decode(Path::new(CONFIG_FILE), bytes)?;
+        let text = text.as_str();
         let origin = yaml::Origin {
             file: Path::new(CONFIG_FILE),
             file_text: text,

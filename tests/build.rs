@@ -230,6 +230,28 @@ fn toc_summary_and_reading_time_reach_templates() {
 }
 
 #[test]
+fn sections_sort_by_date_newest_first_or_by_title() {
+    let f = Fixture::new();
+    f.write("content/news/_index.md", "---\ntitle: News\nsort_by: date\n---\n");
+    f.write("content/news/old.md", &page("Old", "date: 2022\n", ""));
+    f.write("content/news/new.md", &page("New", "date: 2024-07-01\n", ""));
+    f.write("content/news/mid.md", &page("Mid", "date: 2023-05\n", ""));
+    f.write("content/news/undated.md", &page("Undated", "", ""));
+    f.write("content/abc/_index.md", "---\ntitle: Abc\nsort_by: title\n---\n");
+    f.write("content/abc/z.md", &page("zebra", "weight: 1\n", ""));
+    f.write("content/abc/a.md", &page("Apple", "weight: 2\n", ""));
+    f.build_ok();
+    let news = f.read("public/news/index.html");
+    let pos: Vec<usize> = [">New<", ">Mid<", ">Old<", ">Undated<"]
+        .iter()
+        .map(|t| news.find(t).unwrap())
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{news}");
+    let abc = f.read("public/abc/index.html");
+    assert!(abc.find(">Apple<").unwrap() < abc.find(">zebra<").unwrap());
+}
+
+#[test]
 fn drafts_are_left_out_unless_asked() {
     let f = Fixture::new();
     f.write("content/d.md", &page("Draft", "draft: true\n", ""));

@@ -234,6 +234,16 @@ fn symlinks_pipes_and_unreadable_files() {
             "content/pipe.md: this is not a regular file",
         ],
     );
+    // site.yaml as a pipe: an error, not a wait for a writer that never comes.
+    let f = site();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(f.path("site.yaml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    check(&f, 1, &["site.yaml: this is not a regular file"]);
     // An unreadable file (root reads everything, so only checked when the
     // permission really bites).
     let f = site();

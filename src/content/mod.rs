@@ -506,12 +506,13 @@ pub fn sort_pages(pages: &mut [usize], all: &[Page], by: SortBy) {
     let title = |i: &usize| all[*i].meta.title.to_lowercase();
     match by {
         SortBy::Weight => pages.sort_by_key(|i| (all[*i].meta.weight.is_none(), all[*i].meta.weight, title(i))),
-        SortBy::Date => pages.sort_by(|a, b| {
-            let (da, db) = (all[*a].meta.date, all[*b].meta.date);
-            (db.is_none(), db)
-                .cmp(&(da.is_none(), da))
-                .reverse()
-                .then(title(a).cmp(&title(b)))
+        // Newest first; undated pages last; then by title.
+        SortBy::Date => pages.sort_by_key(|i| {
+            (
+                all[*i].meta.date.is_none(),
+                std::cmp::Reverse(all[*i].meta.date),
+                title(i),
+            )
         }),
         SortBy::Title => pages.sort_by_key(title),
     }
