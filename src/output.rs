@@ -108,6 +108,10 @@ pub fn check_dir(root: &Path, out: &Path) -> Result<PathBuf, Error> {
         }
         let mut entries = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?;
         let empty = entries.next().is_none();
+        if out.join(".git").exists() {
+            // A deploy checkout (gh-pages, say): replacing it would delete its history.
+            return Err(refuse("it holds a .git folder; build elsewhere and copy the files in"));
+        }
         if !empty && !out.join("index.html").exists() && !out.join("404.html").exists() {
             return Err(refuse(
                 "it is not empty and does not look like a built site; empty it or pick another folder",
@@ -178,6 +182,11 @@ impl Staging {
     /// Starts a new output for `out`, clearing what a killed build left.
     pub fn begin(out: &Path) -> Result<Staging, Error> {
         let (dir, retired) = siblings(out);
+        if !out.exists() && retired.exists() {
+            // Killed between the two renames of a swap without atomic
+            // exchange: the retired folder is the last good output.
+            std::fs::rename(&retired, out).map_err(|e| Error::io(out, e))?;
+        }
         for leftover in [&dir, &retired] {
             if leftover.exists() {
                 remove_tree(leftover)?;
@@ -252,10 +261,14 @@ fn swap(staging: &Path, out: &Path, retired: &Path) -> Result<(), Error> {
         // No atomic exchange on this system or file system: two renames.
         std::fs::rename(out, retired).map_err(|e| Error::io(out, e))?;
         std::fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
-        return remove_tree(retired);
+        // The new output is in place; what is left is tidying, which the
+        // next build finishes if it fails now.
+        let _ = remove_tree(retired);
+        return Ok(());
     }
     // After the exchange, `staging` holds the previous output.
-    remove_tree(staging)
+    let _ = remove_tree(staging);
+    Ok(())
 }
 
 #[cfg(target_os = "linux")]

@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, RecommendedCache, new_debouncer_opt};
 
 use crate::content::walk::is_junk;
 use crate::error::Error;
@@ -26,11 +26,21 @@ const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// Watches the site at `root` and calls `on_change` with each burst of
 /// changed paths, until `on_change` returns `false`. `ignore` (the output
-/// folder) is never reported.
+/// folder) is never reported. An empty list means "anything may have
+/// changed" (events were lost): rebuild everything.
 pub fn watch(root: &Path, ignore: &Path, mut on_change: impl FnMut(Vec<PathBuf>) -> bool) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let watch_error = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
-    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(watch_error)?;
+    // Symlinks are not followed: a link to `/` must not make us watch the disk.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut debouncer = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
+        DEBOUNCE,
+        None,
+        tx,
+        RecommendedCache::new(),
+        config,
+    )
+    .map_err(watch_error)?;
     // The root itself only for site.yaml and new source folders: watching it
     // recursively would also watch target/, node_modules/ and the output.
     debouncer
@@ -38,14 +48,39 @@ pub fn watch(root: &Path, ignore: &Path, mut on_change: impl FnMut(Vec<PathBuf>)
         .map_err(watch_error)?;
     let mut watched = BTreeSet::new();
     for dir in SOURCE_DIRS {
-        if root.join(dir).is_dir() && debouncer.watch(root.join(dir), RecursiveMode::Recursive).is_ok() {
-            watched.insert(dir);
+        if root.join(dir).is_dir() {
+            match debouncer.watch(root.join(dir), RecursiveMode::Recursive) {
+                Ok(()) => {
+                    watched.insert(dir);
+                }
+                Err(e) => eprintln!("warning: cannot watch {dir}/ ({e}); changes there will not rebuild"),
+            }
         }
     }
     for result in rx {
-        let Ok(events) = result else { continue };
+        let events = match result {
+            Ok(events) => events,
+            Err(errors) => {
+                // Events were lost (say the kernel's queue overflowed): we
+                // cannot know what changed, so rebuild everything.
+                for e in errors {
+                    eprintln!("warning: watching: {e}");
+                }
+                if !on_change(Vec::new()) {
+                    break;
+                }
+                continue;
+            }
+        };
         let mut paths = BTreeSet::new();
         for event in events {
+            if event.need_rescan() {
+                paths.clear();
+                if !on_change(Vec::new()) {
+                    return Ok(());
+                }
+                break;
+            }
             if matches!(event.kind, EventKind::Access(_)) {
                 continue;
             }

@@ -350,6 +350,13 @@ fn refuses_output_folders_that_hold_the_site() {
     let o = f.run(&["build", "--output", "elsewhere"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(f.read("elsewhere/notes.txt"), "mine");
+    // A deploy checkout with its history is never replaced.
+    std::fs::create_dir_all(f.path("gh-pages/.git")).unwrap();
+    std::fs::write(f.path("gh-pages/index.html"), "old").unwrap();
+    let o = f.run(&["build", "--output", "gh-pages"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".git"));
+    assert!(f.path("gh-pages/.git").is_dir());
     assert!(f.run(&["build", "--output", "out/site"]).status.success());
     assert!(f.exists("out/site/index.html"));
 }

@@ -199,6 +199,20 @@ fn event_errors_name_file_line_and_say_what_to_do() {
 }
 
 #[test]
+fn a_broken_link_in_a_page_event_description_names_its_line() {
+    let f = site();
+    f.write(
+        "content/explainers/p.md",
+        "---\ntitle: P\nevents:\n  - title: E\n    date: 2024\n    description: See [x](nope.md).\n---\n",
+    );
+    let err = f.build_err();
+    assert!(
+        err.contains("content/explainers/p.md:6:5: link to `nope.md`, which does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
 fn duplicate_event_ids_are_an_error() {
     let f = site();
     f.write("content/timeline/a.md", "---\ntitle: A\ndate: 2024\nid: same\n---\n");

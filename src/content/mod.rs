@@ -561,14 +561,17 @@ pub fn collect_page_events(site: &mut Site) {
     site.events.retain(|e| e.page.is_none());
     for (i, page) in site.pages.iter().enumerate() {
         for meta in &page.meta.events {
+            let body = meta.description.clone().unwrap_or_default();
+            // Problems in the description point at its line in the front matter.
+            let body_line = locate(&page.front, body.lines().next().unwrap_or("description:")).0;
             site.events.push(RawEvent {
                 meta: meta.clone(),
                 file: page.file.clone(),
                 rel: page.rel.clone(),
                 front: page.front.clone(),
                 front_line: 2,
-                body: meta.description.clone().unwrap_or_default(),
-                body_line: 0,
+                body,
+                body_line,
                 page: Some(i),
             });
         }
