@@ -61,7 +61,7 @@ pub fn convert(site: &Site, problems: &mut Vec<Diagnostic>) -> SiteHtml {
             .config
             .glossary
             .iter()
-            .map(|t| escape_text(&t.definition))
+            .map(|t| crate::text::escape(&t.definition))
             .collect(),
         links,
     }
@@ -76,10 +76,6 @@ fn take<T>(results: Vec<(T, Vec<Diagnostic>)>, problems: &mut Vec<Diagnostic>) -
             value
         })
         .collect()
-}
-
-fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Which URL each Markdown file became, for resolving links between them.

@@ -5,22 +5,7 @@ use std::fmt::Write;
 use crate::content::{Site, UpdateKind};
 use crate::date::PartialDate;
 use crate::render::{RenderedFile, has_timeline};
-
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::text::escape;
 
 /// RFC 3339 time for a partial date: its first day, at midnight UTC.
 fn rfc3339(d: &PartialDate) -> String {
@@ -70,38 +55,34 @@ pub fn atom(site: &Site) -> RenderedFile {
     let feed_updated = entries.iter().map(|e| e.updated).max();
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-    let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
-    let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&site.config.title));
+    let _ = writeln!(xml, " xml:lang=\"{}\">", escape(&site.config.language));
+    let _ = writeln!(xml, "  <title>{}</title>", escape(&site.config.title));
     if !site.config.description.is_empty() {
-        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(&site.config.description));
+        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(&site.config.description));
     }
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}/atom.xml\"/>",
-        xml_escape(base)
+        escape(base)
     );
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
-        xml_escape(base)
+        escape(base)
     );
-    let _ = writeln!(xml, "  <id>{}/</id>", xml_escape(base));
+    let _ = writeln!(xml, "  <id>{}/</id>", escape(base));
     let updated = feed_updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| rfc3339(&d));
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
-    let _ = writeln!(
-        xml,
-        "  <author><name>{}</name></author>",
-        xml_escape(&site.config.title)
-    );
+    let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(&site.config.title));
     for e in &entries {
         let _ = writeln!(
             xml,
             "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>",
-            xml_escape(&e.title),
-            xml_escape(&e.link),
-            xml_escape(&e.id),
+            escape(&e.title),
+            escape(&e.link),
+            escape(&e.id),
             rfc3339(&e.updated),
-            xml_escape(&e.summary)
+            escape(&e.summary)
         );
     }
     xml.push_str("</feed>\n");
@@ -138,7 +119,7 @@ pub fn sitemap(site: &Site) -> RenderedFile {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (url, last) in urls {
-        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", xml_escape(&format!("{base}{url}")));
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}{url}")));
         if let Some(d) = last {
             // W3C datetime allows YYYY and YYYY-MM: the precision we know.
             let _ = writeln!(xml, "    <lastmod>{}</lastmod>", d.iso());

@@ -30,6 +30,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod stamp;
+pub mod text;
 pub mod timeline;
 pub mod watch;
 pub mod yaml;

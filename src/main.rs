@@ -170,7 +170,8 @@ fn build_watch(opts: BuildOptions) -> Result<(), Error> {
     let root = dossier::site_root(&opts.root)?;
     let out = dossier::output::check_dir(&root, opts.output.as_deref().unwrap_or(&root.join("public")))?;
     let mut project = Project::new(opts, root.clone(), out.clone());
-    // Learn what the output holds (the build above wrote it; nothing changes).
+    // Learn what the output holds: the build above wrote it, so this renders
+    // the site again but writes nothing that is already there.
     if let Err(e) = project.rebuild(&[]) {
         eprintln!("{e}");
     }

@@ -76,7 +76,10 @@ impl Glossary {
             .filter(|(n, _)| !n.trim().is_empty())
             .collect();
         names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
-        let terms = terms.iter().map(|t| (t.anchor(), escape_attr(&t.definition))).collect();
+        let terms = terms
+            .iter()
+            .map(|t| (t.anchor(), crate::text::escape(&t.definition)))
+            .collect();
         Glossary {
             names,
             terms,
@@ -122,13 +125,6 @@ impl Glossary {
     }
 }
 
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Maps Markdown files (relative to `content/`) to the URLs they became.
 #[derive(Debug, Default, Clone)]
 pub struct LinkMap {
@@ -141,16 +137,19 @@ impl LinkMap {
     }
 
     /// Resolves a link written in the file `from` (relative to `content/`):
-    /// `@/explainers/pay.md#why` from the content root, or `../pay.md` from the
-    /// file's folder. `None` when no such file was loaded.
+    /// `@/explainers/pay.md#why` or `/explainers/pay.md` from the content
+    /// root, or `../pay.md` from the file's folder. `None` when no such file
+    /// was loaded.
     pub fn resolve(&self, from: &str, link: &str) -> Option<String> {
         let (path, fragment) = match link.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (link, None),
         };
-        let rel = match path.strip_prefix("@/") {
+        // Links are URLs: `my%20notes.md` names `my notes.md`.
+        let path = crate::text::percent_decode(path);
+        let rel = match path.strip_prefix("@/").or_else(|| path.strip_prefix('/')) {
             Some(rooted) => normalize("", rooted)?,
-            None => normalize(parent_dir(from), path)?,
+            None => normalize(parent_dir(from), &path)?,
         };
         let url = self.urls.get(&rel)?;
         Some(match fragment {
@@ -431,8 +430,7 @@ pub fn slugify(text: &str) -> String {
 
 /// The HTML before `<!-- more -->`, or else the first paragraph.
 fn summary(events: &[Event]) -> String {
-    let is_more = |e: &Event| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.contains(MORE_MARKER));
-    let slice = if let Some(pos) = events.iter().position(is_more) {
+    let slice = if let Some(pos) = more_marker(events) {
         &events[..pos]
     } else {
         let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
@@ -447,6 +445,32 @@ fn summary(events: &[Event]) -> String {
     let mut out = String::new();
     html::push_html(&mut out, slice.iter().cloned());
     out
+}
+
+/// Where a `<!-- more -->` block at the top level starts: only there can the
+/// summary end without cutting a paragraph, list or quote in half.
+fn more_marker(events: &[Event]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut block_start = 0;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(Tag::HtmlBlock) if depth == 0 => {
+                block_start = i;
+                depth += 1;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(h)
+                if depth == 1
+                    && h.contains(MORE_MARKER)
+                    && matches!(events[block_start], Event::Start(Tag::HtmlBlock)) =>
+            {
+                return Some(block_start);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The text of some HTML without its tags and with the common entities
@@ -560,6 +584,26 @@ mod tests {
             Refs::default(),
         );
         assert_eq!(r.summary, "<p>One.</p>\n<p>Two.</p>\n");
+        // A marker inside a paragraph or a quote would cut it in half: ignored.
+        let (r, _) = render(
+            "One <!-- more --> two.\n\n> q\n> <!-- more -->\n",
+            "x.md",
+            1,
+            &links(),
+            Refs::default(),
+        );
+        assert_eq!(r.summary, "<p>One <!-- more --> two.</p>\n");
+    }
+
+    #[test]
+    fn links_may_be_percent_encoded_or_rooted() {
+        let mut l = links();
+        l.insert("my notes/p.md", "/my-notes/p/");
+        assert_eq!(
+            l.resolve("a/b.md", "/explainers/pay.md").as_deref(),
+            Some("/explainers/pay/")
+        );
+        assert_eq!(l.resolve("x.md", "my%20notes/p.md").as_deref(), Some("/my-notes/p/"));
     }
 
     #[test]

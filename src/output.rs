@@ -145,15 +145,18 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
 
 /// The staging and retired folders that sit beside `out` during a swap.
 fn siblings(out: &Path) -> (PathBuf, PathBuf) {
+    (beside(out, "new"), beside(out, "old"))
+}
+
+/// `.public.dossier-<what>` beside the output `public/`: the only names a
+/// build writes outside its output (staging, retired, stamp).
+pub fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     let parent = out.parent().unwrap_or(Path::new("/"));
-    (
-        parent.join(format!(".{name}.dossier-new")),
-        parent.join(format!(".{name}.dossier-old")),
-    )
+    parent.join(format!(".{name}.dossier-{what}"))
 }
 
 /// `dir/rel`, refusing any `rel` that could leave `dir` (a last guard: the

@@ -264,8 +264,9 @@ impl Project {
         complete: bool,
     ) -> Result<Rebuild, Error> {
         if complete && self.written.is_empty() && self.out.exists() {
-            // First build: files left from an earlier session are not ours to keep.
-            std::fs::remove_dir_all(&self.out).map_err(|e| Error::io(&self.out, e))?;
+            // First build into an existing output: learn what it holds, so
+            // unchanged files stay as they are and stale ones go.
+            self.written = fingerprint_folder(&self.out);
         }
         std::fs::create_dir_all(&self.out).map_err(|e| Error::io(&self.out, e))?;
         let mut report = Rebuild::default();
@@ -413,6 +414,24 @@ fn concerned_pages(events: &[crate::timeline::Event], url: &str) -> Vec<String> 
         .iter()
         .filter(|e| e.related.iter().any(|r| r == url))
         .flat_map(|e| e.related.iter().cloned())
+        .collect()
+}
+
+/// Every file under `dir` (relative, `/`-separated) with the fingerprint of its bytes.
+fn fingerprint_folder(dir: &Path) -> HashMap<String, u64> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Some((rel, fingerprint(&std::fs::read(e.path()).ok()?)))
+        })
         .collect()
 }
 

@@ -26,12 +26,11 @@ pub struct Counts {
     pub assets: usize,
 }
 
+/// More files than any site has: past this, the fingerprint is not worth it.
+const MAX_INPUTS: usize = 500_000;
+
 fn stamp_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    out.with_file_name(format!(".{name}.dossier-stamp"))
+    crate::output::beside(out, "stamp")
 }
 
 /// The fingerprint of the build's inputs, or `None` if they cannot all be seen.
@@ -41,15 +40,22 @@ pub fn fingerprint(root: &Path, out: &Path, opts: &BuildOptions) -> Option<u64> 
     let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     (exe.len(), exe.modified().ok()).hash(&mut h);
     (opts.drafts, &opts.base_url, out).hash(&mut h);
+    let mut seen = 0usize;
     for top in ["site.yaml", "content", "templates", "themes", "static"] {
-        for entry in WalkDir::new(root.join(top)).sort_by_file_name() {
+        // Through symlinks (a shared theme folder, say), as the build reads;
+        // a symlink loop ends in an error, and then we simply build. A link
+        // to somewhere huge (`/`) must not make this slower than building.
+        for entry in WalkDir::new(root.join(top)).follow_links(true).sort_by_file_name() {
+            seen += 1;
+            if seen > MAX_INPUTS {
+                return None;
+            }
             let entry = match entry {
                 Ok(e) => e,
                 // A missing optional folder is fine; anything else: just build.
                 Err(e) if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => continue,
                 Err(_) => return None,
             };
-            // Through symlinks: a changed target is a changed input.
             let meta = std::fs::metadata(entry.path()).ok()?;
             entry.path().hash(&mut h);
             (meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)).hash(&mut h);

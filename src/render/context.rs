@@ -10,6 +10,7 @@ use crate::date::{DateStyle, PartialDate};
 use crate::markdown::{Rendered, TocEntry};
 use crate::timeline::Event;
 
+/// A date as templates see it: `iso` for machines, `display` for readers.
 #[derive(Debug, Clone, Serialize)]
 pub struct DateCtx {
     pub iso: String,
@@ -228,7 +229,7 @@ pub struct YearCtx {
     pub events: Vec<EventCtx>,
 }
 
-/// Everything rendering needs to know about the site, built once.
+/// The absolute URL of a path of the site.
 pub(super) fn permalink(base: &str, url: &str) -> String {
     format!("{base}{url}")
 }

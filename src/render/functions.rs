@@ -9,6 +9,10 @@ use super::SiteData;
 use super::context::{EventCtx, LinkCtx, page_link, section_link};
 use crate::date::PartialDate;
 
+/// Registers the functions that look things up across the site —
+/// `get_url(path="@/explainers/pay.md")`, `get_page(path=...)`,
+/// `get_section(path=...)`, `timeline_events(...)` — and the tera-contrib
+/// filters. Called again when the site changes (the incremental path).
 pub fn register_functions(tera: &mut Tera, data: &SiteData, events: Arc<Vec<EventCtx>>) {
     let site = data.site;
     let base = site.config.base_url.clone();

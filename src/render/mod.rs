@@ -44,7 +44,7 @@ pub fn theme_dir(root: &Path, name: &str) -> PathBuf {
     root.join("themes").join(name)
 }
 
-/// A date as templates see it: `iso` for machines, `display` for readers.
+/// Everything rendering needs to know about the site, built once.
 pub struct SiteData<'a> {
     pub site: &'a Site,
     /// The HTML of each page (same index as `site.pages`).
@@ -202,8 +202,8 @@ fn parse_place(place: &str) -> Option<(&str, usize, usize)> {
     Some((parts.next()?, line, col))
 }
 
-/// `get_url(path="@/explainers/pay.md")`, `get_page(path=...)`,
-/// `get_section(path=...)`: look-ups by content path.
+/// What every template sees besides `site`: the path and absolute URL of
+/// the output being rendered.
 fn base_context(url: &str, base: &str) -> Context {
     let mut ctx = Context::new();
     ctx.insert("current_path", url);

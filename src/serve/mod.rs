@@ -293,28 +293,11 @@ async fn refuse_odd_paths(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Decodes %XX escapes (repeatedly, so double-encoded dots are seen too).
+/// Decodes %XX escapes repeatedly, so double-encoded dots are seen too.
 fn percent_decode(s: &str) -> String {
     let mut current = s.to_string();
     for _ in 0..3 {
-        let bytes = current.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%'
-                && i + 2 < bytes.len()
-                && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-            out.push(bytes[i]);
-            i += 1;
-        }
-        let next = String::from_utf8_lossy(&out).into_owned();
+        let next = crate::text::percent_decode(&current);
         if next == current {
             break;
         }
