@@ -274,3 +274,29 @@ fn a_site_broken_from_the_start_shows_its_errors_and_recovers() {
     assert_eq!(event, "reload");
     assert!(s.get("/a/").1.contains("Fixed."));
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_even_with_pages_open() {
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "Text."));
+    let mut s = Server::start(&f); // holds an event stream open, like a browser tab
+    let pid = s.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let started = Instant::now();
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still running 5 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        f.path("served/a/index.html").exists(),
+        "an --output folder is kept (only a temporary one is removed)"
+    );
+}

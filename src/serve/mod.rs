@@ -31,6 +31,8 @@ const EVENTS_PATH: &str = "/__dossier/events";
 const SCRIPT_PATH: &str = "/__dossier/live.js";
 /// Browsers and proxies drop idle connections; a comment this often keeps it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
+/// How long requests in flight may finish after Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// How many ports after the asked one to try when it is busy.
 const PORT_TRIES: u16 = 10;
 
@@ -105,9 +107,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
 
     let router = router(app, &out);
     let served = runtime.block_on(async {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let server = axum::serve(listener, router).with_graceful_shutdown(shutdown_signal());
+        // Open pages hold their event streams open forever: give requests in
+        // flight a moment after the signal, then stop regardless.
+        let deadline = async {
+            shutdown_signal().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            result = server => result,
+            () = deadline => Ok(()),
+        }
     });
     if temporary {
         let _ = std::fs::remove_dir_all(&out);
