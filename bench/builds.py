@@ -19,21 +19,10 @@ import subprocess
 import sys
 import time
 
+from corpus import corpus  # noqa: E402 (bench/corpus.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
-
-
-def corpus(flavor, n):
-    out = f"/dev/shm/dossier-bench-{flavor}-{n}"
-    if not os.path.isdir(os.path.join(out, "content")):
-        shutil.rmtree(out, ignore_errors=True)
-        subprocess.run([sys.executable, GEN, "--flavor", flavor, "-n", str(n), "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-    if flavor == "generic":
-        shutil.rmtree(os.path.join(out, "themes"), ignore_errors=True)
-        shutil.copytree(os.path.join(REPO, "themes"), os.path.join(out, "themes"))
-    return out
 
 
 def timed(cmd, cwd=None):
@@ -77,12 +66,12 @@ def main():
     print("| pages | tool | median | ms/page | peak memory | dossier/Hugo |")
     print("|---:|---|---:|---:|---:|---:|")
     for n in args.pages:
-        ours = corpus("generic", n)
+        ours = corpus(n)
         out = f"/dev/shm/dossier-bench-out-{n}"
         # --force: every timed run is a full build (an unchanged site is skipped otherwise).
         dossier_cmd = [args.bin, "build", "--force", "--root", ours, "--output", out]
         unchanged_cmd = [args.bin, "build", "--root", ours, "--output", out]
-        hugo_src = corpus("hugo", n) if have_hugo else None
+        hugo_src = corpus(n, "hugo") if have_hugo else None
         hugo_cmd = ["hugo", "--quiet", "--destination", f"/dev/shm/hugo-bench-out-{n}"] if have_hugo else None
         timed(dossier_cmd)
         if have_hugo:

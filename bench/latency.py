@@ -20,19 +20,10 @@ import sys
 import threading
 import time
 
+from corpus import corpus  # noqa: E402 (bench/corpus.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
-
-
-def corpus(n):
-    out = f"/dev/shm/dossier-bench-generic-{n}"
-    if not os.path.isdir(os.path.join(out, "content")):
-        subprocess.run([sys.executable, GEN, "--flavor", "generic", "-n", str(n), "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-    shutil.rmtree(os.path.join(out, "themes"), ignore_errors=True)
-    shutil.copytree(os.path.join(REPO, "themes"), os.path.join(out, "themes"))
-    return out
 
 
 class Events:

@@ -25,9 +25,10 @@ import tempfile
 import threading
 import time
 
+from corpus import corpus  # noqa: E402 (bench/corpus.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
 
 TRAVERSALS = [
     "/../site.yaml", "/../../etc/passwd", "/%2e%2e/etc/passwd", "/%2E%2E/%2E%2E/etc/passwd",
@@ -35,16 +36,6 @@ TRAVERSALS = [
     "/%252e%252e/etc/passwd", "/%c0%ae%c0%ae/etc/passwd", "/.%2e/etc/passwd", "/explainer-00001/../../etc/passwd",
     "//etc/passwd", "/%00", "/explainer-00001/%00../../etc/passwd", "/%u002e%u002e/etc/passwd",
 ]
-
-
-def corpus(n):
-    out = f"/dev/shm/dossier-bench-generic-{n}"
-    if not os.path.isdir(os.path.join(out, "content")):
-        subprocess.run([sys.executable, GEN, "--flavor", "generic", "-n", str(n), "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-    shutil.rmtree(os.path.join(out, "themes"), ignore_errors=True)
-    shutil.copytree(os.path.join(REPO, "themes"), os.path.join(out, "themes"))
-    return out
 
 
 def raw_get(port, path):
