@@ -313,9 +313,13 @@ fn a_build_killed_part_way_leaves_the_previous_output_complete() {
             &format!("---\ntitle: Changed {i}\n---\nNew.\n"),
         );
     }
+    // What the new site looks like, whole (built elsewhere).
+    assert!(f.run(&["build", "--output", "expected"]).status.success());
+    let after = snapshot(&f.path("expected"));
+    assert!(after != before);
     for delay in [5u64, 40, 120, 300] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .arg("build")
+            .args(["build", "--force"])
             .current_dir(f.root())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -323,13 +327,16 @@ fn a_build_killed_part_way_leaves_the_previous_output_complete() {
             .unwrap();
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill(); // SIGKILL
-        let status = child.wait().unwrap();
+        child.wait().unwrap();
+        // Killed before the swap: the old site; after it (while tidying up):
+        // the new one. Never a mix, never a missing file.
         let now = snapshot(&f.path("public"));
-        if status.success() {
-            // It finished before the kill: then the output is the new site, whole.
-            assert_eq!(now.len(), before.len());
+        assert!(
+            now == before || now == after,
+            "killed after {delay} ms: public/ is neither the old site nor the new one"
+        );
+        if now == after {
             return;
         }
-        assert!(now == before, "killed after {delay} ms: the previous output changed");
     }
 }
