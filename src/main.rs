@@ -175,8 +175,8 @@ fn build_watch(opts: BuildOptions) -> Result<(), Error> {
     if let Err(e) = project.rebuild(&[]) {
         eprintln!("{e}");
     }
-    println!("watching {} (Ctrl-C to stop)", root.display());
-    dossier::watch::watch(&root, &out, |paths| {
+    let ready = || println!("watching {} (Ctrl-C to stop)", root.display());
+    dossier::watch::watch(&root, &out, ready, |paths| {
         match project.rebuild(&paths) {
             Ok(r) => println!(
                 "rebuilt ({}) in {:.1} ms: {} written",

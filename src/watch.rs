@@ -28,7 +28,12 @@ const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
 /// changed paths, until `on_change` returns `false`. `ignore` (the output
 /// folder) is never reported. An empty list means "anything may have
 /// changed" (events were lost): rebuild everything.
-pub fn watch(root: &Path, ignore: &Path, mut on_change: impl FnMut(Vec<PathBuf>) -> bool) -> Result<(), Error> {
+pub fn watch(
+    root: &Path,
+    ignore: &Path,
+    ready: impl FnOnce(),
+    mut on_change: impl FnMut(Vec<PathBuf>) -> bool,
+) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let watch_error = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
     // Symlinks are not followed: a link to `/` must not make us watch the disk.
@@ -57,6 +62,8 @@ pub fn watch(root: &Path, ignore: &Path, mut on_change: impl FnMut(Vec<PathBuf>)
             }
         }
     }
+    // Every folder is watched from here on: a save now is seen.
+    ready();
     for result in rx {
         let events = match result {
             Ok(events) => events,

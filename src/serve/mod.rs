@@ -88,15 +88,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         problems: Arc::new(Mutex::new(None)),
     };
     report(&app, project.rebuild(&[]));
-    println!("serving {} at {base_url}/ (Ctrl-C to stop)", root.display());
-    if opts.open && opener::open(&base_url).is_err() {
-        eprintln!("could not open a browser; visit {base_url}/");
-    }
 
+    // Watch before announcing the address, so no save after it is missed.
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let watcher_app = app.clone();
     let watch_out = out.clone();
+    let site = root.clone();
     std::thread::spawn(move || {
-        let result = crate::watch::watch(&root, &watch_out, |paths| {
+        let ready = move || {
+            let _ = ready_tx.send(());
+        };
+        let result = crate::watch::watch(&site, &watch_out, ready, |paths| {
             report(&watcher_app, project.rebuild(&paths));
             true
         });
@@ -104,6 +106,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
             eprintln!("{e}");
         }
     });
+    if ready_rx.recv().is_err() {
+        eprintln!("warning: not watching for changes; restart to pick up edits");
+    }
+    println!("serving {} at {base_url}/ (Ctrl-C to stop)", root.display());
+    if opts.open && opener::open(&base_url).is_err() {
+        eprintln!("could not open a browser; visit {base_url}/");
+    }
 
     let router = router(app, &out);
     let served = runtime.block_on(async {
