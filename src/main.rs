@@ -43,26 +43,7 @@ enum Command {
         force: bool,
     },
     /// Build, serve on localhost, and rebuild and reload the browser on every save
-    Serve {
-        /// The site's folder, holding content/ and site.yaml
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Port to listen on (the next free one is taken if it is busy)
-        #[arg(long, short, default_value_t = 1111)]
-        port: u16,
-        /// Address to listen on; loopback unless you say otherwise
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Include pages marked `draft: true`
-        #[arg(long)]
-        drafts: bool,
-        /// Open the site in the default browser
-        #[arg(long)]
-        open: bool,
-        /// Write the served site here instead of a temporary folder
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
+    Serve(serve::ServeOptions),
     /// Check the site for every error `build` would report, writing nothing
     Check {
         /// The site's folder, holding content/ and site.yaml
@@ -123,23 +104,7 @@ fn run(command: Command) -> Result<(), Error> {
                 build_watch(opts)?;
             }
         }
-        Command::Serve {
-            root,
-            port,
-            bind,
-            drafts,
-            open,
-            output,
-        } => {
-            serve::serve(serve::ServeOptions {
-                root,
-                port,
-                bind,
-                drafts,
-                open,
-                output,
-            })?;
-        }
+        Command::Serve(opts) => serve::serve(opts)?,
         Command::Check { root, drafts } => {
             let opts = BuildOptions {
                 drafts,

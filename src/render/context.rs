@@ -83,6 +83,9 @@ pub struct EventCtx {
     /// The events before and after it on the timeline.
     pub previous: Option<EventRef>,
     pub next: Option<EventRef>,
+    /// Its first and last dates, for `timeline_events(from=, to=)`.
+    #[serde(skip)]
+    pub span: (PartialDate, PartialDate),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -402,6 +405,7 @@ pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
             url: url_of(e),
             previous: i.checked_sub(1).map(|j| ev_ref(&events[j])),
             next: events.get(i + 1).map(ev_ref),
+            span: (e.date, e.end.unwrap_or(e.date)),
         })
         .collect()
 }

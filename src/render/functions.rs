@@ -115,11 +115,7 @@ impl EventQuery {
     }
 
     fn matches(&self, e: &EventCtx) -> bool {
-        let first: PartialDate = e.date.iso.parse().expect("event dates are valid");
-        let last: PartialDate = e
-            .end
-            .as_ref()
-            .map_or(first, |d| d.iso.parse().expect("event dates are valid"));
+        let (first, last) = e.span;
         self.category.as_ref().is_none_or(|c| e.category.as_ref().is_some_and(|ec| &ec.id == c))
             && self.actor.as_ref().is_none_or(|a| e.actors.iter().any(|p| &p.id == a))
             && self.related.as_ref().is_none_or(|r| e.related.iter().any(|l| &l.url == r))

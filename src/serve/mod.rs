@@ -36,15 +36,26 @@ const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 /// How many ports after the asked one to try when it is busy.
 const PORT_TRIES: u16 = 10;
 
-/// What `dossier serve` is asked to do.
-#[derive(Debug, Clone)]
+/// What `dossier serve` is asked to do (also its command-line flags).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ServeOptions {
+    /// The site's folder, holding content/ and site.yaml
+    #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// Port to listen on (the next free one is taken if it is busy)
+    #[arg(long, short, default_value_t = 1111)]
     pub port: u16,
+    /// Address to listen on; loopback unless you say otherwise
+    #[arg(long, default_value = "127.0.0.1")]
     pub bind: IpAddr,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
     pub drafts: bool,
+    /// Open the site in the default browser
+    #[arg(long)]
     pub open: bool,
-    /// Where to write the site; a fresh temporary folder when `None`.
+    /// Write the served site here instead of a temporary folder
+    #[arg(long, short)]
     pub output: Option<PathBuf>,
 }
 
