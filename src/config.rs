@@ -69,7 +69,7 @@ pub struct Term {
 
 impl Term {
     pub fn anchor(&self) -> String {
-        self.id.clone().unwrap_or_else(|| crate::markdown::slugify(&self.term))
+        self.id.clone().unwrap_or_else(|| crate::text::slugify(&self.term))
     }
 }
 
@@ -132,7 +132,7 @@ impl Config {
         }
         let bytes = std::fs::read(&path).map_err(|e| Diagnostic::file(CONFIG_FILE, format!("cannot read it: {e}")))?;
         // Decoded like content files: BOM dropped, CRLF and CR made LF.
-        let text = crate::content::frontmatter::decode(Path::new(CONFIG_FILE), bytes)?;
+        let text = crate::text::decode(Path::new(CONFIG_FILE), bytes)?;
         let text = text.as_str();
         let origin = yaml::Origin {
             file: Path::new(CONFIG_FILE),

@@ -2,9 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::content::{Site, UpdateKind};
 use crate::date::PartialDate;
-use crate::render::{RenderedFile, has_timeline};
+use crate::model::{GLOSSARY_URL, Site, TIMELINE_URL, UpdateKind};
 use crate::text::escape;
 
 /// RFC 3339 time for a partial date: its first day, at midnight UTC.
@@ -21,7 +20,7 @@ struct Entry {
 }
 
 /// The Atom feed: newest first.
-pub fn atom(site: &Site) -> RenderedFile {
+pub fn atom(site: &Site) -> String {
     let base = &site.config.base_url;
     let mut entries = Vec::new();
     for page in &site.pages {
@@ -86,14 +85,11 @@ pub fn atom(site: &Site) -> RenderedFile {
         );
     }
     xml.push_str("</feed>\n");
-    RenderedFile {
-        path: "atom.xml".into(),
-        bytes: xml.into_bytes(),
-    }
+    xml
 }
 
 /// The sitemap: every section, page and the timeline, with `lastmod` where known.
-pub fn sitemap(site: &Site) -> RenderedFile {
+pub fn sitemap(site: &Site) -> String {
     let base = &site.config.base_url;
     let mut urls: Vec<(String, Option<PartialDate>)> = Vec::new();
     urls.extend(site.sections.iter().map(|s| (s.url.clone(), None)));
@@ -108,11 +104,11 @@ pub fn sitemap(site: &Site) -> RenderedFile {
             .max();
         (p.url.clone(), last)
     }));
-    if has_timeline(site) {
-        urls.push((format!("/{}/", crate::content::TIMELINE_DIR), None));
+    if site.has_timeline() {
+        urls.push((TIMELINE_URL.to_string(), None));
     }
-    if !site.config.glossary.is_empty() {
-        urls.push((crate::convert::GLOSSARY_URL.to_string(), None));
+    if site.has_glossary() {
+        urls.push((GLOSSARY_URL.to_string(), None));
     }
     urls.sort();
     let mut xml = String::from(
@@ -127,8 +123,5 @@ pub fn sitemap(site: &Site) -> RenderedFile {
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
-    RenderedFile {
-        path: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
-    }
+    xml
 }

@@ -5,34 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
-use serde::Serialize;
-
-use crate::content::parent_dir;
+use crate::model::{LinkMap, Rendered, TocEntry};
+use crate::text::slugify;
 
 /// Words read per minute, for the reading time.
 const WORDS_PER_MINUTE: usize = 200;
 const MORE_MARKER: &str = "<!-- more -->";
-
-/// A heading in the table of contents, with the headings under it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
-}
-
-/// What the Markdown of one file became.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct Rendered {
-    pub html: String,
-    /// The part before `<!-- more -->`, or else the first paragraph.
-    pub summary: String,
-    pub toc: Vec<TocEntry>,
-    pub word_count: usize,
-    /// Minutes, at least 1.
-    pub reading_time: usize,
-}
 
 /// A problem in the Markdown, with its 1-based place in the file.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,56 +101,6 @@ impl Glossary {
             self.url
         )
     }
-}
-
-/// Maps Markdown files (relative to `content/`) to the URLs they became.
-#[derive(Debug, Default, Clone)]
-pub struct LinkMap {
-    urls: HashMap<String, String>,
-}
-
-impl LinkMap {
-    pub fn insert(&mut self, rel: impl Into<String>, url: impl Into<String>) {
-        self.urls.insert(rel.into(), url.into());
-    }
-
-    /// Resolves a link written in the file `from` (relative to `content/`):
-    /// `@/explainers/pay.md#why` or `/explainers/pay.md` from the content
-    /// root, or `../pay.md` from the file's folder. `None` when no such file
-    /// was loaded.
-    pub fn resolve(&self, from: &str, link: &str) -> Option<String> {
-        let (path, fragment) = match link.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (link, None),
-        };
-        // Links are URLs: `my%20notes.md` names `my notes.md`.
-        let path = crate::text::percent_decode(path);
-        let rel = match path.strip_prefix("@/").or_else(|| path.strip_prefix('/')) {
-            Some(rooted) => normalize("", rooted)?,
-            None => normalize(parent_dir(from), &path)?,
-        };
-        let url = self.urls.get(&rel)?;
-        Some(match fragment {
-            Some(f) if url.contains('#') => format!("{}#{f}", url.split('#').next().unwrap_or(url)),
-            Some(f) => format!("{url}#{f}"),
-            None => url.clone(),
-        })
-    }
-}
-
-/// Joins `path` onto `base`, folding `.` and `..`; `None` if it climbs out of `content/`.
-fn normalize(base: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in path.split(['/', '\\']) {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Is this a link to a Markdown file of the site (rather than to the web)?
@@ -413,21 +341,6 @@ fn plain_text(events: &[Event]) -> String {
     out
 }
 
-/// A URL fragment from heading text: lowercase letters and digits (any
-/// script), other runs become one hyphen.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "section".into() } else { out }
-}
-
 /// The HTML before `<!-- more -->`, or else the first paragraph.
 fn summary(events: &[Event]) -> String {
     let slice = if let Some(pos) = more_marker(events) {
@@ -527,26 +440,6 @@ mod tests {
     }
 
     #[test]
-    fn rewrites_relative_and_rooted_md_links() {
-        let l = links();
-        assert_eq!(
-            l.resolve("explainers/cost.md", "pay.md").as_deref(),
-            Some("/explainers/pay/")
-        );
-        assert_eq!(
-            l.resolve("about.md", "explainers/pay.md#why").as_deref(),
-            Some("/explainers/pay/#why")
-        );
-        assert_eq!(
-            l.resolve("a/b/c.md", "@/explainers/pay.md").as_deref(),
-            Some("/explainers/pay/")
-        );
-        assert_eq!(l.resolve("explainers/pay.md", "../_index.md").as_deref(), Some("/"));
-        assert_eq!(l.resolve("x.md", "../../etc/passwd.md"), None);
-        assert_eq!(l.resolve("x.md", "missing.md"), None);
-    }
-
-    #[test]
     fn broken_links_name_their_line() {
         let (r, broken) = render(
             "Intro\n\nSee [it](nope.md) and [web](https://e.org/a.md).\n",
@@ -593,17 +486,6 @@ mod tests {
             Refs::default(),
         );
         assert_eq!(r.summary, "<p>One <!-- more --> two.</p>\n");
-    }
-
-    #[test]
-    fn links_may_be_percent_encoded_or_rooted() {
-        let mut l = links();
-        l.insert("my notes/p.md", "/my-notes/p/");
-        assert_eq!(
-            l.resolve("a/b.md", "/explainers/pay.md").as_deref(),
-            Some("/explainers/pay/")
-        );
-        assert_eq!(l.resolve("x.md", "my%20notes/p.md").as_deref(), Some("/my-notes/p/"));
     }
 
     #[test]

@@ -14,7 +14,13 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Error};
-use crate::render::RenderedFile;
+
+/// One output file: its path in the output and its bytes.
+pub struct RenderedFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// A file to copy as it is.
 #[derive(Debug, Clone)]
@@ -58,12 +64,12 @@ impl Copies {
     /// Two things written to one path would silently lose one of them. The
     /// first `overridable` copies (the theme's `static/`) may be replaced by
     /// later ones (the site's); anything else is a problem.
-    pub fn check_clashes(&mut self, overridable: usize, rendered: &HashSet<String>) -> Vec<Diagnostic> {
+    pub fn check_clashes(&mut self, overridable: usize, rendered: &HashSet<&str>) -> Vec<Diagnostic> {
         let mut owner: HashMap<&str, usize> = HashMap::new();
         let mut problems = Vec::new();
         let mut replaced = Vec::new();
         for (i, c) in self.list.iter().enumerate() {
-            if rendered.contains(&c.dest) {
+            if rendered.contains(c.dest.as_str()) {
                 problems.push(clash(&c.source, &c.dest));
             }
             if let Some(&prev) = owner.get(c.dest.as_str()) {

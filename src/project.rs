@@ -1,33 +1,40 @@
 //! The site kept in memory between rebuilds, for `serve` and `build --watch`.
 //!
-//! A rebuild does the least work that gives the same output as a full build:
-//! - an edit to one page that other outputs cannot see (its title, summary,
-//!   dates, weight, slug, draft flag, events and reading time unchanged)
-//!   re-reads only that file and re-renders only that page (and the feeds,
-//!   if its update log changed);
-//! - an edit to one page's listing data or events re-reads that file and
-//!   re-renders it, its section's pages, the pages its events concern, the
-//!   listings, the timeline and the feeds (unless page templates call
-//!   functions that read other pages: then everything is rendered);
-//! - any other content change re-reads the content and re-renders the site;
-//! - a template or theme change re-renders without re-reading content;
+//! Every output notes what it read when it was rendered ([`Read`]s: its own
+//! page, the links of the pages it lists, the events it shows, and whatever
+//! template functions looked up). A rebuild loads what changed into a new
+//! [`Site`], compares the views those reads name between the old site and
+//! the new one, by value (the same structs the templates receive), and
+//! re-renders exactly the outputs that read a view that changed, plus the
+//! outputs that are new. Outputs that are gone are removed.
+//!
+//! What is re-read:
+//! - edits to existing pages that keep their URL and presence (slug, draft)
+//!   re-read those files alone;
+//! - any other content change re-reads the content (all of it);
+//! - a template or theme change reloads the templates and renders everything
+//!   (Tera does not tell which templates a template includes);
+//! - a `static/` change only copies files;
 //! - a `site.yaml` change, or anything after a failed build, is a full build.
 //!
-//! Either way only files whose bytes changed are written (each to a temporary
-//! name, then renamed, so the server never sends a half-written page), and
-//! outputs that are no longer produced are removed. A test checks that the
-//! output after any sequence of edits equals a fresh full build, byte for byte.
+//! Only files whose bytes changed are written (each to a temporary name, then
+//! renamed, so the server never sends a half-written page). Tests check that
+//! the output after any sequence of edits equals a fresh full build, byte for
+//! byte (`tests/incremental.rs`, and `tests/differential.rs` at random).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::error::{Diagnostics, Error};
-use crate::output::Copy;
-use crate::render::{RenderedFile, Theme};
-use crate::{BuildOptions, Loaded, content, convert, feed_files, load, load_theme, render, render_tree};
+use crate::model::{PageId, Section, Site};
+use crate::output::{Copy, RenderedFile};
+use crate::pipeline::{BuildOptions, DataFile, data_file, data_files, load, load_theme};
+use crate::render::context::{EventCtx, events_of, page_link, section_link, site_ctx};
+use crate::render::{Read, Target, Theme};
+use crate::{content, convert, render};
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -36,8 +43,11 @@ pub struct Rebuild {
     pub written: Vec<String>,
     /// Output paths removed.
     pub removed: Vec<String>,
-    /// "page", "listing", "content", "templates", "static", "full".
+    /// "page" (only the edited pages' own outputs and the feeds), "listing" (other outputs
+    /// showed them too), "content", "templates", "static", "full".
     pub scope: &'static str,
+    /// Output paths rendered (whether or not their bytes changed).
+    pub rendered: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -49,8 +59,10 @@ impl Rebuild {
 }
 
 struct State {
-    loaded: Loaded,
+    site: Site,
     theme: Theme,
+    /// What each output read when it was last rendered, by its path.
+    reads: HashMap<String, Vec<Read>>,
 }
 
 pub struct Project {
@@ -72,6 +84,19 @@ enum Area {
     Content,
     Templates,
     Config,
+}
+
+/// Which pages a content change touched: by file, or all of them.
+enum Touched {
+    Pages(Vec<String>),
+    Everything,
+}
+
+/// One output to produce.
+#[derive(Clone, Copy)]
+enum Job {
+    Html(Target),
+    Data(DataFile),
 }
 
 impl Project {
@@ -110,36 +135,38 @@ impl Project {
 
     fn rebuild_inner(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Error> {
         let areas: Vec<Area> = changed.iter().filter_map(|p| self.area(p)).collect();
-        let widest = areas.iter().max().copied();
-        if self.state.is_none() || changed.is_empty() || widest == Some(Area::Config) {
-            return self.full();
+        if self.state.is_none() || changed.is_empty() || areas.contains(&Area::Config) {
+            let site = load(&self.root, &self.opts)?;
+            let theme = load_theme(&site)?;
+            return self.render_all(site, theme, "full");
         }
-        let content_changed = areas.contains(&Area::Content);
-        if widest == Some(Area::Templates) && !content_changed {
-            let state = self.state.as_mut().expect("checked above");
-            state.theme = load_theme(&state.loaded)?;
-            return self.render_all("templates");
+        let templates = areas.contains(&Area::Templates);
+        if areas.contains(&Area::Content) {
+            let state = self.state.take().expect("checked above");
+            let (site, touched) = match reread_pages(&state.site, changed) {
+                Some(result) => result.map(|site| (site, Touched::Pages(edited_pages(&state.site, changed))))?,
+                None => (load(&self.root, &self.opts)?, Touched::Everything),
+            };
+            if templates {
+                let theme = load_theme(&site)?;
+                return self.render_all(site, theme, "content");
+            }
+            return self.render_changed(state, site, touched);
         }
-        if !content_changed {
-            return self.render_all("static");
+        let state = self.state.take().expect("checked above");
+        if templates {
+            let theme = load_theme(&state.site)?;
+            return self.render_all(state.site, theme, "templates");
         }
-        // One page alone (a burst with other files, say a pull, goes wide).
-        if let [one] = changed
-            && let Some(result) = self.one_page(one)
-        {
-            return result;
-        }
-        let loaded = load(&self.root, &self.opts)?;
-        let theme = load_theme(&loaded)?;
-        self.state = Some(State { loaded, theme });
-        self.render_all("content")
+        self.state = Some(state);
+        self.copy_only()
     }
 
     fn area(&self, path: &Path) -> Option<Area> {
         let rel = path.strip_prefix(&self.root).ok()?;
         let first = rel.components().next()?.as_os_str().to_str()?;
         match first {
-            "site.yaml" => Some(Area::Config),
+            crate::config::CONFIG_FILE => Some(Area::Config),
             "templates" | "themes" => Some(Area::Templates),
             "content" => Some(Area::Content),
             "static" => Some(Area::Static),
@@ -147,123 +174,112 @@ impl Project {
         }
     }
 
-    fn full(&mut self) -> Result<Rebuild, Error> {
-        let loaded = load(&self.root, &self.opts)?;
-        let theme = load_theme(&loaded)?;
-        self.state = Some(State { loaded, theme });
-        self.render_all("full")
-    }
-
-    fn render_all(&mut self, scope: &'static str) -> Result<Rebuild, Error> {
-        let state = self.state.as_ref().expect("loaded before rendering");
-        let known = std::mem::take(&mut self.written);
-        let changes = Changes::new(&known);
-        let copies = render_tree(&state.loaded, &state.theme, &|f| {
-            changes.offer(f);
-            Ok(())
+    /// Renders every output of `site`.
+    fn render_all(&mut self, site: Site, theme: Theme, scope: &'static str) -> Result<Rebuild, Error> {
+        let jobs = all_jobs(&site);
+        self.state = Some(State {
+            site,
+            theme,
+            reads: HashMap::new(),
         });
-        let (seen, changed) = changes.into_parts();
-        self.written = known;
-        let mut report = self.sync(seen, changed, &copies?, true)?;
+        let mut report = self.produce(&jobs)?;
         report.scope = scope;
         Ok(report)
     }
 
-    /// The incremental path for one edited page that keeps its place (same
-    /// file, URL and draft flag). If nothing other outputs read changed, only
-    /// that page is rendered ("page"); if its listing data (title, summary,
-    /// date, weight, reading time) or its events changed, it, its section's
-    /// pages, the pages its events concern, and the listings, timeline and
-    /// feeds are ("listing"). `None` when neither applies (the caller falls
-    /// back to a wider rebuild).
-    fn one_page(&mut self, path: &Path) -> Option<Result<Rebuild, Error>> {
-        if !path.is_file() {
-            return None; // deleted or renamed: the site's shape changed
-        }
-        let state = self.state.as_mut()?;
-        let site = &state.loaded.site;
-        let i = site.pages.iter().position(|p| site.root.join(&p.file) == path)?;
-        let page = match content::reparse_page(site, i)? {
-            Ok(p) => p,
-            Err(d) => return Some(Err(d.into())),
-        };
-        let old = &site.pages[i];
-        if page.meta.slug != old.meta.slug || page.meta.draft != old.meta.draft {
-            return None; // its URL or presence changed: links elsewhere may break
-        }
-        let problems = content::check_page_references(site, &page);
-        if !problems.is_empty() {
-            return Some(Err(Diagnostics(problems).into()));
-        }
-        let (html, problems) = convert::one_page(site, &page, &state.loaded.html.links);
-        if !problems.is_empty() {
-            return Some(Err(Diagnostics(problems).into()));
-        }
-        let listing_same = page.meta.title == old.meta.title
-            && page.meta.summary == old.meta.summary
-            && page.meta.date == old.meta.date
-            && page.meta.weight == old.meta.weight
-            && html.body.reading_time == state.loaded.html.pages[i].body.reading_time;
-        // The page's own events read its sources too.
-        let events_same = page.meta.events == old.meta.events
-            && (page.meta.events.is_empty() || page.meta.sources == old.meta.sources);
-        let visible_elsewhere = !(listing_same && events_same);
-        if visible_elsewhere && state.theme.pages_read_the_site() {
-            return None; // any page may show this one: render everything
-        }
-        // The feeds read the listing data, the update log and the events.
-        let feeds_changed =
-            visible_elsewhere || page.meta.updated != old.meta.updated || page.meta.updates != old.meta.updates;
-        let url = old.url.clone();
-        let before: Vec<String> = concerned_pages(&state.loaded.events, &url);
-        state.loaded.site.pages[i] = page;
-        state.loaded.html.pages[i] = html;
-        let pages = if visible_elsewhere {
-            match relist(state, i, &url, before) {
-                Ok(Relisted::Pages(pages)) => pages,
-                Ok(Relisted::Everything) => return Some(self.render_all("listing")),
-                Err(e) => return Some(Err(e)),
-            }
-        } else {
-            vec![i]
-        };
-        let changes = Changes::new(&self.written);
-        let data = state.loaded.data();
-        let rendered = if visible_elsewhere {
-            render::render_with_pages(&state.theme, &data, &pages, &|f| {
-                changes.offer(f);
-                Ok(())
+    /// Renders the outputs of `new` that read something that differs from
+    /// `old`, and the outputs `old` did not have.
+    fn render_changed(&mut self, old: State, new: Site, touched: Touched) -> Result<Rebuild, Error> {
+        let State { site: old, mut theme, reads } = old;
+        let old_events = theme.events().to_vec();
+        theme.bind(&new);
+        let changed = changed_reads(&old, &new, &old_events, theme.events(), &touched);
+        let jobs: Vec<Job> = all_jobs(&new)
+            .into_iter()
+            .filter(|job| match reads.get(&job_path(&new, *job)) {
+                Some(read) => read.iter().any(|r| changed.contains(r)),
+                None => true,
             })
-            .map(|_| ())
-        } else {
-            render::render_page(&state.theme, &data, i)
-                .map(|f| changes.offer(f))
-                .map_err(Error::from)
+            .collect();
+        let own_pages_only = match &touched {
+            Touched::Pages(rels) => jobs.iter().all(|j| match j {
+                Job::Html(Target::Page(p)) => rels.contains(&new.page(*p).rel),
+                Job::Data(_) => true,
+                Job::Html(_) => false,
+            }),
+            Touched::Everything => false,
         };
-        if let Err(e) = rendered {
-            return Some(Err(e));
-        }
-        if feeds_changed {
-            feed_files(&state.loaded).into_iter().for_each(|f| changes.offer(f));
-        }
-        let (seen, changed) = changes.into_parts();
-        let scope = if visible_elsewhere { "listing" } else { "page" };
-        Some(self.sync(seen, changed, &[], false).map(|mut r| {
-            r.scope = scope;
-            r
-        }))
+        self.state = Some(State {
+            site: new,
+            theme,
+            reads,
+        });
+        let mut report = self.produce(&jobs)?;
+        report.scope = match touched {
+            Touched::Everything => "content",
+            Touched::Pages(_) if own_pages_only => "page",
+            Touched::Pages(_) => "listing",
+        };
+        Ok(report)
     }
 
-    /// Writes the changed files and copies; with `complete`, they are the
-    /// whole output and files it no longer has are removed.
+    /// A `static/` change: the rendered outputs stay as they are.
+    fn copy_only(&mut self) -> Result<Rebuild, Error> {
+        let mut report = self.produce(&[])?;
+        report.scope = "static";
+        Ok(report)
+    }
+
+    /// Renders `jobs`, notes what each read, copies the static files and
+    /// assets, and brings the output folder in line: changed files written,
+    /// files no longer produced removed. Nothing is written unless all of it
+    /// succeeded.
+    fn produce(&mut self, jobs: &[Job]) -> Result<Rebuild, Error> {
+        let state = self.state.as_mut().expect("loaded before rendering");
+        let site = &state.site;
+        let changes = Changes::new(&self.written);
+        let offer = |f: RenderedFile| {
+            changes.offer(f);
+            Ok(())
+        };
+        let targets: Vec<Target> = jobs
+            .iter()
+            .filter_map(|j| match j {
+                Job::Html(t) => Some(*t),
+                Job::Data(_) => None,
+            })
+            .collect();
+        let mut done = render::render_targets(&state.theme, site, &targets, &offer)?;
+        for job in jobs {
+            if let Job::Data(which) = job {
+                let (file, reads) = data_file(site, *which);
+                done.push((file.path.clone(), reads));
+                changes.offer(file);
+            }
+        }
+        let current: HashSet<String> = all_jobs(site).into_iter().map(|j| job_path(site, j)).collect();
+        state.reads.retain(|path, _| current.contains(path));
+        state.reads.extend(done);
+        let rendered: HashSet<&str> = current.iter().map(String::as_str).collect();
+        let copies = crate::pipeline::copies(site, &state.theme, &rendered)?;
+        let (seen, changed) = changes.into_parts();
+        let mut rendered: Vec<String> = seen.keys().cloned().collect();
+        rendered.sort();
+        let mut report = self.sync(seen, changed, &copies, &current)?;
+        report.rendered = rendered;
+        Ok(report)
+    }
+
+    /// Writes the changed files and copies, and removes what the output
+    /// holds that is neither a `current` output nor a copy.
     fn sync(
         &mut self,
-        mut seen: HashMap<String, u64>,
+        seen: HashMap<String, u64>,
         changed: Vec<RenderedFile>,
         copies: &[Copy],
-        complete: bool,
+        current: &HashSet<String>,
     ) -> Result<Rebuild, Error> {
-        if complete && self.written.is_empty() && self.out.exists() {
+        if self.written.is_empty() && self.out.exists() {
             // First build into an existing output: learn what it holds, so
             // unchanged files stay as they are and stale ones go.
             self.written = fingerprint_folder(&self.out);
@@ -274,6 +290,7 @@ impl Project {
             write_atomically(&self.out, f)?;
             report.written.push(f.path.clone());
         }
+        self.written.extend(seen);
         for c in copies {
             let meta = std::fs::metadata(&c.source).map_err(|e| Error::io(&c.source, e))?;
             let print = fingerprint(&(c.source.as_path(), meta.len(), meta.modified().ok()));
@@ -288,21 +305,174 @@ impl Project {
                 )?;
                 report.written.push(c.dest.clone());
             }
-            seen.insert(c.dest.clone(), print);
+            self.written.insert(c.dest.clone(), print);
         }
-        if complete {
-            for gone in self.written.keys().filter(|p| !seen.contains_key(*p)) {
-                remove_output(&self.out, gone);
-                report.removed.push(gone.clone());
-            }
-            self.written = seen;
-        } else {
-            self.written.extend(seen);
+        let copied: HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
+        let gone: Vec<String> = self
+            .written
+            .keys()
+            .filter(|p| !current.contains(*p) && !copied.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in gone {
+            remove_output(&self.out, &path);
+            self.written.remove(&path);
+            report.removed.push(path);
         }
         report.written.sort();
         report.removed.sort();
         Ok(report)
     }
+}
+
+fn all_jobs(site: &Site) -> Vec<Job> {
+    let html = render::targets(site).into_iter().map(Job::Html);
+    html.chain(data_files(site).into_iter().map(Job::Data)).collect()
+}
+
+fn job_path(site: &Site, job: Job) -> String {
+    match job {
+        Job::Html(t) => t.path(site),
+        Job::Data(d) => data_file_path(d).into(),
+    }
+}
+
+fn data_file_path(d: DataFile) -> &'static str {
+    match d {
+        DataFile::Atom => "atom.xml",
+        DataFile::Sitemap => "sitemap.xml",
+        DataFile::TimelineJson => "timeline.json",
+        DataFile::TimelineIcs => "timeline.ics",
+    }
+}
+
+/// The pages of `site` whose files are among `changed`.
+fn edited_pages(site: &Site, changed: &[PathBuf]) -> Vec<String> {
+    site.pages
+        .iter()
+        .filter(|p| changed.contains(&site.root.join(&p.file)))
+        .map(|p| p.rel.clone())
+        .collect()
+}
+
+/// The site after edits to existing pages, re-reading those files alone:
+/// `None` when a change is anything else (a new, deleted or renamed file, a
+/// section or timeline file, a page whose URL or presence changed), which
+/// needs the content read again.
+fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> {
+    let ids: Vec<PageId> = changed
+        .iter()
+        .map(|path| {
+            let id = old.page_ids().find(|&id| old.root.join(&old.page(id).file) == *path)?;
+            path.is_file().then_some(id)
+        })
+        .collect::<Option<_>>()?;
+    let mut site = old.clone();
+    let mut problems = Vec::new();
+    for &id in &ids {
+        let page = match content::reparse_page(&site, id)? {
+            Ok(p) => p,
+            Err(d) => return Some(Err(d.into())),
+        };
+        let before = &old.page(id).meta;
+        if page.meta.slug != before.slug || page.meta.draft != before.draft {
+            return None; // its URL or presence changed: links elsewhere may break
+        }
+        problems.extend(content::check_page_references(&site, &page));
+        let (html, found) = convert::one_page(&site, &page);
+        problems.extend(found);
+        site.pages[id.index()] = crate::model::Page { html, ..page };
+    }
+    for &id in &ids {
+        let section = site.page(id).section;
+        content::sort_section(&mut site, section);
+    }
+    content::collect_page_events(&mut site);
+    problems.extend(crate::timeline::build(&mut site));
+    Some(Diagnostics(problems).into_result(site))
+}
+
+/// The reads whose views differ between `old` and `new`: views of the
+/// touched pages and of their sections, the site-wide views, and, when the
+/// events changed, the events each page shows. Views of pages not touched
+/// are the same values, moved over unchanged.
+fn changed_reads(old: &Site, new: &Site, old_events: &[EventCtx], new_events: &[EventCtx], touched: &Touched) -> HashSet<Read> {
+    let mut changed = HashSet::new();
+    let mut differ = |read: Read, same: bool| {
+        if !same {
+            changed.insert(read);
+        }
+    };
+    differ(Read::Site, site_ctx(old) == site_ctx(new));
+    differ(Read::Events, old_events == new_events);
+    differ(Read::Timeline, same_section(old.timeline_section.as_ref(), new.timeline_section.as_ref()));
+    let rels: Vec<String> = match touched {
+        Touched::Pages(rels) => rels.clone(),
+        Touched::Everything => old.pages.iter().chain(&new.pages).map(|p| p.rel.clone()).collect(),
+    };
+    let (old_pages, new_pages) = (by_rel(old), by_rel(new));
+    let mut dirs: HashSet<String> = HashSet::new();
+    for rel in rels {
+        let (a, b) = (old_pages.get(rel.as_str()), new_pages.get(rel.as_str()));
+        let link = |site: &Site, p: Option<&PageId>| p.map(|&p| page_link(site, site.page(p)));
+        let updates = |site: &Site, p: Option<&PageId>| {
+            p.map(|&p| (site.page(p).meta.updated, site.page(p).meta.updates.clone()))
+        };
+        differ(Read::Link(rel.clone()), link(old, a) == link(new, b));
+        differ(Read::Updates(rel.clone()), updates(old, a) == updates(new, b));
+        differ(Read::Page(rel.clone()), a.map(|&p| old.page(p)) == b.map(|&p| new.page(p)));
+        dirs.extend(a.map(|&p| old.section(old.page(p).section).dir.clone()));
+        dirs.extend(b.map(|&p| new.section(new.page(p).section).dir.clone()));
+    }
+    if matches!(touched, Touched::Everything) {
+        dirs.extend(old.sections.iter().chain(&new.sections).map(|s| s.dir.clone()));
+    }
+    for dir in dirs {
+        let (a, b) = (section_by_dir(old, &dir), section_by_dir(new, &dir));
+        differ(Read::Section(dir.clone()), same_section(a, b));
+        differ(Read::Listing(dir.clone()), listing(old, a) == listing(new, b));
+        differ(
+            Read::SectionLink(dir.clone()),
+            a.map(|s| section_link(old, s)) == b.map(|s| section_link(new, s)),
+        );
+    }
+    if old_events != new_events {
+        // Only pages some event concerns, before or after, show any.
+        let urls: HashSet<&str> = old_events
+            .iter()
+            .chain(new_events)
+            .flat_map(|e| e.related.iter().map(|l| l.url.as_str()))
+            .collect();
+        for url in urls {
+            differ(Read::EventsOf(url.into()), events_of(old_events, url) == events_of(new_events, url));
+        }
+    }
+    changed
+}
+
+fn section_by_dir<'a>(site: &'a Site, dir: &str) -> Option<&'a Section> {
+    site.sections.iter().find(|s| s.dir == dir)
+}
+
+/// Which pages and subsections a section lists, in order, by file and folder.
+fn listing<'a>(site: &'a Site, s: Option<&'a Section>) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
+    s.map(|s| {
+        let pages = s.pages.iter().map(|&p| site.page(p).rel.as_str()).collect();
+        let subs = s.subsections.iter().map(|&c| site.section(c).dir.as_str()).collect();
+        (pages, subs)
+    })
+}
+
+/// A section's own data, as its outputs show it (not its listing).
+fn same_section(a: Option<&Section>, b: Option<&Section>) -> bool {
+    fn own(s: &Section) -> (&Option<PathBuf>, &crate::model::SectionMeta, &crate::model::SourceText, &str, &crate::model::Rendered) {
+        (&s.file, &s.meta, &s.text, &s.url, &s.html)
+    }
+    a.map(own) == b.map(own)
+}
+
+fn by_rel(site: &Site) -> HashMap<&str, PageId> {
+    site.page_ids().map(|id| (site.page(id).rel.as_str(), id)).collect()
 }
 
 /// The rendered files of a rebuild that differ from what the output holds.
@@ -342,79 +512,6 @@ impl<'a> Changes<'a> {
         let seen = self.seen.into_inner().expect("no panics hold it");
         (seen, self.changed.into_inner().expect("no panics hold it"))
     }
-}
-
-/// After page `i`'s listing data or events changed: re-sorts its section,
-/// rebuilds the events, points the theme at the new data, and returns the
-/// pages to render: its section's (neighbours, order) and every page its
-/// events, old (`before`) or new, concern.
-fn relist(state: &mut State, i: usize, url: &str, before: Vec<String>) -> Result<Relisted, Error> {
-    let loaded = &mut state.loaded;
-    let had_timeline = render::has_timeline(&loaded.site);
-    let section = loaded.site.pages[i].section;
-    let mut order = std::mem::take(&mut loaded.site.sections[section].pages);
-    content::sort_pages(
-        &mut order,
-        &loaded.site.pages,
-        loaded.site.sections[section].meta.sort_by,
-    );
-    loaded.site.sections[section].pages = order;
-    let old_events: Vec<(String, Vec<String>)> = loaded
-        .events
-        .iter()
-        .map(|e| (e.id.clone(), e.related.clone()))
-        .collect();
-    content::collect_page_events(&mut loaded.site);
-    let (events, problems) = crate::timeline::build(&loaded.site, &loaded.html.links);
-    if !problems.is_empty() {
-        return Err(Diagnostics(problems).into());
-    }
-    loaded.events = events;
-    state.theme.refresh(&loaded.data());
-    if render::has_timeline(&loaded.site) != had_timeline {
-        // The timeline appeared or went: every page's navigation changes.
-        return Ok(Relisted::Everything);
-    }
-    let new_events: Vec<(String, Vec<String>)> = loaded
-        .events
-        .iter()
-        .map(|e| (e.id.clone(), e.related.clone()))
-        .collect();
-    let mut urls = concerned_pages(&loaded.events, url);
-    urls.extend(before);
-    if new_events != old_events {
-        // Ids are numbered in site order and events know their neighbours:
-        // every page that shows events may show a changed one.
-        urls.extend(
-            old_events
-                .into_iter()
-                .chain(new_events)
-                .flat_map(|(_, related)| related),
-        );
-    }
-    let mut pages: Vec<usize> = loaded.site.sections[section].pages.clone();
-    pages.extend((0..loaded.site.pages.len()).filter(|&p| urls.contains(&loaded.site.pages[p].url)));
-    pages.sort_unstable();
-    pages.dedup();
-    Ok(Relisted::Pages(pages))
-}
-
-/// What a listing change must re-render.
-enum Relisted {
-    /// These pages, and every listing, the timeline and the feeds.
-    Pages(Vec<usize>),
-    /// The whole site.
-    Everything,
-}
-
-/// URLs of the pages that show events concerning the page at `url` (an event
-/// concerns the pages in its `related`, which includes the page listing it).
-fn concerned_pages(events: &[crate::timeline::Event], url: &str) -> Vec<String> {
-    events
-        .iter()
-        .filter(|e| e.related.iter().any(|r| r == url))
-        .flat_map(|e| e.related.iter().cloned())
-        .collect()
 }
 
 /// Every file under `dir` (relative, `/`-separated) with the fingerprint of its bytes.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use crate::error::Error;
-use crate::markdown::slugify;
+use crate::text::slugify;
 
 /// The default theme, built into the binary so `init` can give every new site a
 /// copy to change.

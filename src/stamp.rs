@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
-use crate::BuildOptions;
+use crate::model::SOURCE_DIRS;
 
 /// What the last build of an output produced, for the one-line report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,14 +34,15 @@ fn stamp_path(out: &Path) -> PathBuf {
 }
 
 /// The fingerprint of the build's inputs, or `None` if they cannot all be seen.
-pub fn fingerprint(root: &Path, out: &Path, opts: &BuildOptions) -> Option<u64> {
+/// `options` are the build options that change the output (drafts, base URL).
+pub fn fingerprint(root: &Path, out: &Path, options: &impl Hash) -> Option<u64> {
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     (exe.len(), exe.modified().ok()).hash(&mut h);
-    (opts.drafts, &opts.base_url, out).hash(&mut h);
+    (options, out).hash(&mut h);
     let mut seen = 0usize;
-    for top in ["site.yaml", "content", "templates", "themes", "static"] {
+    for top in std::iter::once(crate::config::CONFIG_FILE).chain(SOURCE_DIRS) {
         // Through symlinks (a shared theme folder, say), as the build reads;
         // a symlink loop ends in an error, and then we simply build. A link
         // to somewhere huge (`/`) must not make this slower than building.

@@ -1,5 +1,50 @@
-//! Small text helpers shared by the stages: escaping for HTML and XML, and
-//! percent-decoding.
+//! Small text helpers shared by the stages: decoding files, escaping for
+//! HTML and XML, percent-decoding, and slugs.
+
+use std::path::Path;
+
+use crate::error::Diagnostic;
+
+/// Decodes a file's bytes: UTF-8 only, a leading BOM dropped, CRLF and CR made LF
+/// (so line numbers and the YAML parser see one kind of line ending).
+pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
+        let lossy = String::from_utf8_lossy(bytes);
+        Diagnostic::at(file, &lossy, line, col, "the file is not valid UTF-8")
+            .with_hint("save the file as UTF-8 (most editors have an encoding option in Save As)")
+    })?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    // A lone CR is a line break to YAML too (old Mac files): make it one here,
+    // or line numbers would disagree with the parser's.
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    })
+}
+
+/// A URL fragment from heading text: lowercase letters and digits (any
+/// script), other runs become one hyphen.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "section".into() } else { out }
+}
 
 /// Escapes text for HTML or XML content and attribute values. Control
 /// characters XML forbids (all below U+0020 but tab, newline and return)

@@ -189,7 +189,7 @@ fn clashing_urls_and_escaping_slugs() {
     for slug in ["../../outside", "/etc/passwd", "..\\\\..\\\\win", "a/../../b", ".."] {
         let f = site();
         f.write("content/x.md", &format!("---\ntitle: X\nslug: \"{slug}\"\n---\n"));
-        check(&f, 1, &["content/x.md:3:1:", "cannot be a slug"]);
+        check(&f, 1, &["content/x.md:3:", "cannot be a slug"]);
     }
     let f = site();
     f.write(

@@ -195,7 +195,7 @@ fn unchanged_files_are_not_rewritten() {
 }
 
 #[test]
-fn pages_that_read_other_pages_make_listing_edits_render_everything() {
+fn pages_that_read_other_pages_through_functions_are_rendered_again() {
     let mut h = Harness::new();
     h.step("templates/page.html", "templates", |f| {
         f.write(
@@ -203,12 +203,43 @@ fn pages_that_read_other_pages_make_listing_edits_render_everything() {
             "{% extends \"base.html\" %}{% block body %}{% for e in timeline_events() %}{{ e.title }}{% for r in e.related %}[{{ r.title }}]{% endfor %}{% endfor %}{{ page.content | safe }}{% endblock %}",
         );
     });
-    h.step("content/explainers/a.md", "content", |f| {
+    h.step("content/explainers/a.md", "listing", |f| {
         f.write(
             "content/explainers/a.md",
             "---\ntitle: A is now shown everywhere\nweight: 1\n---\nAlpha body. See [b](b.md).\n",
         );
     });
+}
+
+#[test]
+fn a_function_read_re_renders_exactly_the_outputs_that_made_it() {
+    let mut h = Harness::new();
+    // Only the home page looks up b, through get_page.
+    h.step("templates/index.html", "templates", |f| {
+        f.write(
+            "templates/index.html",
+            "{% extends \"base.html\" %}{% block body %}{% set b = get_page(path=\"@/explainers/b.md\") %}<p>{{ b.title }}</p>{% endblock %}",
+        );
+    });
+    // b's body is not part of what get_page gives: b alone is rendered.
+    h.f.write("content/explainers/b.md", "---\ntitle: B\nweight: 2\n---\nBeta body, longer.\n");
+    let report = h.project.rebuild(&[h.project.root().join("content/explainers/b.md")]).unwrap();
+    assert_eq!(report.rendered, ["explainers/b/index.html"]);
+    // b's title is: the home page (which read it), the section listing and
+    // b's neighbour a, with the feeds.
+    h.f.write("content/explainers/b.md", "---\ntitle: B retitled\nweight: 2\n---\nBeta body, longer.\n");
+    let report = h.project.rebuild(&[h.project.root().join("content/explainers/b.md")]).unwrap();
+    assert_eq!(
+        report.rendered,
+        [
+            "atom.xml",
+            "explainers/a/index.html",
+            "explainers/b/index.html",
+            "explainers/index.html",
+            "index.html",
+            "sitemap.xml"
+        ]
+    );
 }
 
 #[test]

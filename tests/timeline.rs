@@ -162,12 +162,12 @@ fn event_error(front: &str) -> String {
 fn event_errors_name_file_line_and_say_what_to_do() {
     let err = event_error("title: X\ndate: 2024-01\ncategory: strik\n");
     assert!(
-        err.contains("content/timeline/bad.md:4:1: unknown category `strik`") && err.contains("did you mean `strike`?"),
+        err.contains("content/timeline/bad.md:4:11: unknown category `strik`") && err.contains("did you mean `strike`?"),
         "{err}"
     );
     let err = event_error("title: X\ndate: 2024-05\nend: 2024-04\n");
     assert!(
-        err.contains("content/timeline/bad.md:4:1: the event ends (2024-04) before it starts (2024-05)"),
+        err.contains("content/timeline/bad.md:4:6: the event ends (2024-04) before it starts (2024-05)"),
         "{err}"
     );
     let err = event_error("title: X\ndate: 2024\nsources: [nowhere]\n");
@@ -183,7 +183,7 @@ fn event_errors_name_file_line_and_say_what_to_do() {
     );
     let err = event_error("title: X\ndate: 2024\nid: \"9 lives\"\n");
     assert!(
-        err.contains("content/timeline/bad.md:4:1: `9 lives` cannot be an event id"),
+        err.contains("content/timeline/bad.md:4:6: `9 lives` cannot be an event id"),
         "{err}"
     );
     let err = event_error("title: X\ndate: 2023-02-29\n");
@@ -219,7 +219,7 @@ fn duplicate_event_ids_are_an_error() {
     f.write("content/timeline/b.md", "---\ntitle: B\ndate: 2024\nid: same\n---\n");
     let err = f.build_err();
     assert!(
-        err.contains("content/timeline/b.md:4:1: event id `same` is used twice"),
+        err.contains("content/timeline/b.md:4:5: event id `same` is used twice"),
         "{err}"
     );
 }

@@ -3,95 +3,117 @@
 use std::path::Path;
 
 use crate::error::Diagnostic;
+use crate::model::SourceText;
 
-/// A file's text cut in two, with the lines each part starts on.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
-    pub yaml: &'a str,
-    /// 1-based line of the file on which the YAML starts.
-    pub yaml_line: usize,
-    pub body: &'a str,
-    /// 1-based line of the file on which the body starts.
-    pub body_line: usize,
-}
-
-/// Decodes a file's bytes: UTF-8 only, a leading BOM dropped, CRLF and CR made LF
-/// (so line numbers and the YAML parser see one kind of line ending).
-pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let col = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
-        let lossy = String::from_utf8_lossy(bytes);
-        Diagnostic::at(file, &lossy, line, col, "the file is not valid UTF-8")
-            .with_hint("save the file as UTF-8 (most editors have an encoding option in Save As)")
-    })?;
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    // A lone CR is a line break to YAML too (old Mac files): make it one here,
-    // or line numbers would disagree with the parser's.
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    })
-}
-
-/// A file's text as the parser saw it, to quote a line in a diagnostic
-/// (empty if it cannot be read any more).
-pub fn text_for_quoting(path: &Path) -> String {
-    std::fs::read(path)
-        .ok()
-        .and_then(|bytes| decode(path, bytes).ok())
-        .unwrap_or_default()
-}
-
-/// Finds the front matter: a first line `---`, the YAML, a closing `---` line.
-pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+/// Finds the front matter: a first line `---`, the YAML, a closing `---`
+/// line. The text is kept whole, with where each part starts.
+pub fn split(file: &Path, text: String) -> Result<SourceText, Diagnostic> {
     let first = text.lines().next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Diagnostic::at(file, text, 1, 1, "the file has no front matter")
+        return Err(Diagnostic::at(file, &text, 1, 1, "the file has no front matter")
             .with_hint("start the file with a line `---`, then `title: ...`, then another `---`"));
     }
-    let yaml_start = first.len() + 1;
-    let mut offset = yaml_start.min(text.len());
+    let yaml_start = (first.len() + 1).min(text.len());
+    let mut offset = yaml_start;
     for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         if line.trim_end() == "---" {
             let body_start = (offset + line.len()).min(text.len());
-            return Ok(Split {
-                yaml: &text[yaml_start.min(text.len())..offset],
-                yaml_line: 2,
-                body: &text[body_start..],
+            let end = text.len();
+            return Ok(SourceText {
+                front: yaml_start..offset,
+                front_line: 2,
+                body: body_start..end,
                 body_line: line_no + 1,
+                text,
             });
         }
         offset += line.len();
     }
-    Err(Diagnostic::at(file, text, 1, 1, "the front matter is never closed")
+    Err(Diagnostic::at(file, &text, 1, 1, "the front matter is never closed")
         .with_hint("add a line `---` after the last front matter key"))
 }
 
-/// The 1-based (line, column) in the file of the first `needle` inside the
-/// YAML, for checks made after parsing (the parsed values carry no position).
-pub fn locate(split: &Split, needle: &str) -> (usize, usize) {
-    split
-        .yaml
-        .lines()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.find(needle)
-                .map(|c| (split.yaml_line + i, l[..c].chars().count() + 1))
+/// The 1-based (line, column) in the file of a value checked after parsing
+/// (parsed values carry no position): the first `needle` inside the value of
+/// the top-level `key`, inside its list item `item` when given. Searching
+/// only there keeps a needle that also appears elsewhere (a title that
+/// mentions a person's id, say) from pointing at the wrong line. Falls back
+/// to the item's line, then the key's, then the front matter's first line.
+pub fn locate(src: &SourceText, key: &str, item: Option<usize>, needle: &str) -> (usize, usize) {
+    let lines: Vec<&str> = src.front().lines().collect();
+    let fallback = (src.front_line.saturating_sub(1).max(1), 1);
+    let Some(start) = lines.iter().position(|l| is_key_line(l, key)) else {
+        return fallback;
+    };
+    let end = (start + 1..lines.len())
+        .find(|&i| starts_top_level_key(lines[i]))
+        .unwrap_or(lines.len());
+    let (from, to) = match item {
+        Some(n) => match list_item(&lines, start + 1, end, n) {
+            Some(range) => range,
+            None => return (src.front_line + start, 1),
+        },
+        None => (start, end),
+    };
+    let found = find_in(&lines[from..to], needle, from == start && item.is_none(), key.len());
+    match found {
+        Some((i, col)) => (src.front_line + from + i, col),
+        None => (src.front_line + from, indent_of(lines[from]) + 1),
+    }
+}
+
+fn is_key_line(line: &str, key: &str) -> bool {
+    line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+}
+
+/// A line at column 0 that is not a comment, a list item or blank starts
+/// the next top-level key.
+fn starts_top_level_key(line: &str) -> bool {
+    line.chars().next().is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-')
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Lines `[from, to)` of the `n`th item (0-based) of the block list in `lines[start..end]`.
+fn list_item(lines: &[&str], start: usize, end: usize, n: usize) -> Option<(usize, usize)> {
+    let is_item = |l: &str| l.trim_start().starts_with("- ") || l.trim() == "-";
+    let first = (start..end).find(|&i| is_item(lines[i]))?;
+    let indent = indent_of(lines[first]);
+    let starts: Vec<usize> = (first..end)
+        .filter(|&i| is_item(lines[i]) && indent_of(lines[i]) == indent)
+        .collect();
+    let from = *starts.get(n)?;
+    let to = starts.get(n + 1).copied().unwrap_or(end);
+    Some((from, to))
+}
+
+/// The first line of `block` holding `needle` as a whole word (or else as
+/// any substring), skipping the key itself on the key's own line.
+fn find_in(block: &[&str], needle: &str, skip_key: bool, key_len: usize) -> Option<(usize, usize)> {
+    if needle.is_empty() {
+        return None;
+    }
+    let word_char = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let search = |whole: bool| {
+        block.iter().enumerate().find_map(|(i, line)| {
+            let skip = if i == 0 && skip_key { key_len.min(line.len()) } else { 0 };
+            line.match_indices(needle).find_map(|(at, _)| {
+                let before = line[..at].chars().next_back();
+                let after = line[at + needle.len()..].chars().next();
+                let ok = at >= skip && (!whole || (!word_char(before) && !word_char(after)));
+                ok.then(|| (i, line[..at].chars().count() + 1))
+            })
         })
-        .unwrap_or((split.yaml_line.saturating_sub(1).max(1), 1))
+    };
+    search(true).or_else(|| search(false))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::decode;
 
     fn p() -> &'static Path {
         Path::new("a.md")
@@ -99,38 +121,38 @@ mod tests {
 
     #[test]
     fn splits_and_counts_lines() {
-        let s = split(p(), "---\ntitle: x\n---\nBody\n").unwrap();
-        assert_eq!(s.yaml, "title: x\n");
-        assert_eq!((s.yaml_line, s.body_line), (2, 4));
-        assert_eq!(s.body, "Body\n");
+        let s = split(p(), "---\ntitle: x\n---\nBody\n".into()).unwrap();
+        assert_eq!(s.front(), "title: x\n");
+        assert_eq!((s.front_line, s.body_line), (2, 4));
+        assert_eq!(s.body(), "Body\n");
     }
 
     #[test]
     fn empty_front_matter_and_no_body() {
-        let s = split(p(), "---\n---").unwrap();
-        assert_eq!((s.yaml, s.body), ("", ""));
+        let s = split(p(), "---\n---".into()).unwrap();
+        assert_eq!((s.front(), s.body()), ("", ""));
     }
 
     #[test]
     fn bom_and_crlf_are_accepted() {
         let text = decode(p(), b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\nBody\r\n".to_vec()).unwrap();
-        let s = split(p(), &text).unwrap();
-        assert_eq!((s.yaml, s.body), ("title: x\n", "Body\n"));
+        let s = split(p(), text).unwrap();
+        assert_eq!((s.front(), s.body()), ("title: x\n", "Body\n"));
     }
 
     #[test]
     fn a_lone_cr_is_a_line_break_like_yaml_says() {
         // Found by fuzzing: YAML counted the CRs as lines, we did not.
         let text = decode(p(), b"---\rtitle: x\r\rkey:\r---\r".to_vec()).unwrap();
-        let s = split(p(), &text).unwrap();
-        assert_eq!((s.yaml, s.body_line), ("title: x\n\nkey:\n", 6));
+        let s = split(p(), text).unwrap();
+        assert_eq!((s.front(), s.body_line), ("title: x\n\nkey:\n", 6));
     }
 
     #[test]
     fn unterminated_and_missing_are_errors() {
-        let e = split(p(), "---\ntitle: x\nBody\n").unwrap_err();
+        let e = split(p(), "---\ntitle: x\nBody\n".into()).unwrap_err();
         assert!(e.message.contains("never closed"));
-        let e = split(p(), "title: x\n").unwrap_err();
+        let e = split(p(), "title: x\n".into()).unwrap_err();
         assert!(e.message.contains("no front matter"));
     }
 
@@ -138,5 +160,17 @@ mod tests {
     fn non_utf8_names_line_and_column() {
         let e = decode(p(), b"---\ntitle: caf\xe9\n---\n".to_vec()).unwrap_err();
         assert_eq!((e.line, e.col), (Some(2), Some(11)));
+    }
+
+    #[test]
+    fn locate_looks_inside_the_key_and_its_item() {
+        let text = "---\ntitle: \"What bob said\"\npeople: [alice, bob]\npositions:\n  - who: alice\n    says: x\n  - who: bob\n    says: y\n---\n";
+        let s = split(p(), text.into()).unwrap();
+        assert_eq!(locate(&s, "people", None, "bob"), (3, 17));
+        assert_eq!(locate(&s, "positions", Some(1), "bob"), (7, 10));
+        assert_eq!(locate(&s, "positions", Some(0), "says"), (6, 5));
+        // Not found in the item: the item's own line.
+        assert_eq!(locate(&s, "positions", Some(1), "zzz"), (7, 3));
+        assert_eq!(locate(&s, "missing", None, "bob"), (1, 1));
     }
 }

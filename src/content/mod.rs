@@ -3,7 +3,6 @@
 //! without rendering.
 
 pub mod frontmatter;
-pub mod meta;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -13,92 +12,12 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::model::{
+    Asset, Event, EventOrigin, GLOSSARY_URL, LinkMap, Page, PageId, Section, SectionId, SectionMeta, Site, SortBy,
+    SourceText, TIMELINE_DIR, TIMELINE_URL, dir_url, parent_dir, url_segment,
+};
 use crate::yaml;
-pub use meta::{EventMeta, KeyFigure, PageMeta, SectionMeta, SortBy, Update, UpdateKind};
-
-/// The folder under `content/` whose files are timeline events.
-pub const TIMELINE_DIR: &str = "timeline";
-
-/// A Markdown page.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// The file, relative to the site root (`content/explainers/pay.md`).
-    pub file: PathBuf,
-    /// The file relative to `content/` (`explainers/pay.md`): what links name.
-    pub rel: String,
-    pub meta: PageMeta,
-    pub body: String,
-    /// 1-based line of the file on which the body starts.
-    pub body_line: usize,
-    /// The text of the front matter, for pointing at keys in later checks.
-    pub front: String,
-    pub url: String,
-    /// Index of its section in [`Site::sections`].
-    pub section: usize,
-}
-
-/// A folder of `content/`: a listing page, with optional front matter and intro.
-#[derive(Debug, Clone)]
-pub struct Section {
-    /// Its `_index.md`, when it has one.
-    pub file: Option<PathBuf>,
-    /// The folder relative to `content/` (`""` for the home page).
-    pub dir: String,
-    pub meta: SectionMeta,
-    pub body: String,
-    pub body_line: usize,
-    pub url: String,
-    pub parent: Option<usize>,
-    /// Its pages, in the section's order (`sort_by`).
-    pub pages: Vec<usize>,
-    pub subsections: Vec<usize>,
-}
-
-/// A file copied as it is.
-#[derive(Debug, Clone)]
-pub struct Asset {
-    pub source: PathBuf,
-    /// Output path relative to the output folder, `/`-separated.
-    pub dest: String,
-    /// The file relative to `content/`, as named.
-    pub rel: String,
-    /// The page bundle folder it belongs to (relative to `content/`), if any.
-    pub bundle: Option<String>,
-}
-
-/// A timeline event as loaded, before the timeline checks it.
-#[derive(Debug, Clone)]
-pub struct RawEvent {
-    pub meta: EventMeta,
-    /// The file it was written in, relative to the site root.
-    pub file: PathBuf,
-    /// The file relative to `content/`.
-    pub rel: String,
-    /// The front matter text it came from (the page's, for a page's events).
-    pub front: String,
-    /// 1-based line of the front matter's first line in the file.
-    pub front_line: usize,
-    /// The Markdown description: a timeline file's body, or a list item's `description`.
-    pub body: String,
-    pub body_line: usize,
-    /// The page whose `events:` list holds it.
-    pub page: Option<usize>,
-}
-
-/// Everything `content/` holds.
-#[derive(Debug, Clone)]
-pub struct Site {
-    /// The site root, canonical.
-    pub root: PathBuf,
-    pub config: Config,
-    /// `sections[0]` is the home page.
-    pub sections: Vec<Section>,
-    pub pages: Vec<Page>,
-    pub assets: Vec<Asset>,
-    pub events: Vec<RawEvent>,
-    /// The timeline's own `_index.md`, when there is one.
-    pub timeline_section: Option<Section>,
-}
+use frontmatter::locate;
 
 /// What a file under `content/` is.
 enum Kind {
@@ -112,9 +31,9 @@ enum Kind {
 
 /// A parsed file, before it is placed in the site.
 enum Parsed {
-    Page(Page),
+    Page(Box<Page>),
     Section(Section),
-    Event(RawEvent),
+    Event(Event),
     TimelineIndex(Section),
 }
 
@@ -148,11 +67,13 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
         assets: Vec::new(),
         events: Vec::new(),
         timeline_section: None,
+        links: LinkMap::default(),
+        glossary: Vec::new(),
     };
     let mut section_files = HashMap::new();
     for result in parsed {
         match result {
-            Ok(Some(Parsed::Page(p))) if !p.meta.draft || drafts => site.pages.push(p),
+            Ok(Some(Parsed::Page(p))) if !p.meta.draft || drafts => site.pages.push(*p),
             Ok(Some(Parsed::Section(s))) => {
                 section_files.insert(s.dir.clone(), s);
             }
@@ -176,6 +97,7 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     build_sections(&mut site, &walked.dirs, &bundles, section_files);
     problems.extend(place_pages(&mut site));
     collect_page_events(&mut site);
+    site.links = link_map(&site);
     (site, problems)
 }
 
@@ -226,64 +148,63 @@ fn parse_file(kind: &Kind, found: &walk::Found) -> Result<Option<Parsed>, Diagno
     let bytes = std::fs::read(&found.path).map_err(|e| {
         Diagnostic::file(&file, format!("cannot read it: {e}")).with_hint("check the file's permissions")
     })?;
-    let text = frontmatter::decode(&file, bytes)?;
-    let split = frontmatter::split(&file, &text)?;
+    let text = frontmatter::split(&file, crate::text::decode(&file, bytes)?)?;
     let origin = yaml::Origin {
         file: &file,
-        file_text: &text,
-        first_line: split.yaml_line,
+        file_text: &text.text,
+        first_line: text.front_line,
     };
     let dir = parent_dir(&found.rel);
     Ok(Some(match kind {
-        Kind::Page | Kind::Bundle => Parsed::Page(Page {
-            meta: yaml::parse(split.yaml, &origin)?,
+        Kind::Page | Kind::Bundle => Parsed::Page(Box::new(Page {
+            meta: yaml::parse(text.front(), &origin)?,
             file: file.clone(),
             rel: found.rel.clone(),
-            body: split.body.to_string(),
-            body_line: split.body_line,
-            front: split.yaml.to_string(),
+            text,
             url: String::new(),
-            section: 0,
-        }),
+            section: SectionId::HOME,
+            html: Default::default(),
+        })),
         Kind::SectionIndex | Kind::TimelineIndex => {
             let section = Section {
-                meta: yaml::parse(split.yaml, &origin)?,
+                meta: yaml::parse(text.front(), &origin)?,
                 file: Some(file.clone()),
                 dir: dir.to_string(),
-                body: split.body.to_string(),
-                body_line: split.body_line,
+                text,
                 url: String::new(),
                 parent: None,
                 pages: Vec::new(),
                 subsections: Vec::new(),
+                html: Default::default(),
             };
             if matches!(kind, Kind::TimelineIndex) {
                 Parsed::TimelineIndex(Section {
-                    url: format!("/{TIMELINE_DIR}/"),
+                    url: TIMELINE_URL.into(),
                     ..section
                 })
             } else {
                 Parsed::Section(section)
             }
         }
-        Kind::Event => Parsed::Event(RawEvent {
-            meta: yaml::parse(split.yaml, &origin)?,
-            file: file.clone(),
-            rel: found.rel.clone(),
-            front: split.yaml.to_string(),
-            front_line: split.yaml_line,
-            body: split.body.to_string(),
-            body_line: split.body_line,
-            page: None,
+        Kind::Event => Parsed::Event(Event {
+            meta: yaml::parse(text.front(), &origin)?,
+            origin: EventOrigin::File {
+                file: file.clone(),
+                rel: found.rel.clone(),
+                text,
+            },
+            id: String::new(),
+            related: Vec::new(),
+            description: String::new(),
         }),
         Kind::Asset => unreachable!("assets returned above"),
     }))
 }
 
-/// Reads and parses the page `rel` again (for the incremental path), keeping
+/// Reads and parses the page `id` again (for the incremental path), keeping
 /// its place in the site. `None` if it is no longer a page.
-pub fn reparse_page(site: &Site, i: usize) -> Option<Result<Page, Diagnostic>> {
-    let old = &site.pages[i];
+pub fn reparse_page(site: &Site, id: PageId) -> Option<Result<Page, Diagnostic>> {
+    let old = site.page(id);
     let found = walk::Found {
         rel: old.rel.clone(),
         path: site.root.join(&old.file),
@@ -297,21 +218,11 @@ pub fn reparse_page(site: &Site, i: usize) -> Option<Result<Page, Diagnostic>> {
         Ok(Some(Parsed::Page(p))) => Some(Ok(Page {
             url: old.url.clone(),
             section: old.section,
-            ..p
+            ..*p
         })),
         Ok(_) => None,
         Err(d) => Some(Err(d)),
     }
-}
-
-/// `explainers/pay.md` -> `explainers`; `pay.md` -> ``.
-pub fn parent_dir(rel: &str) -> &str {
-    rel.rfind('/').map_or("", |i| &rel[..i])
-}
-
-/// A folder or file name as a URL segment: spaces become hyphens, the rest is kept.
-pub fn url_segment(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join("-")
 }
 
 /// Every folder is a section, except page bundles and the timeline folder.
@@ -333,28 +244,26 @@ fn build_sections(site: &mut Site, dirs: &[String], bundles: &[&str], mut files:
                 title: title_from_dir(dir, &site.config.title),
                 ..SectionMeta::default()
             },
-            body: String::new(),
-            body_line: 1,
+            text: SourceText {
+                body_line: 1,
+                ..SourceText::default()
+            },
             url: String::new(),
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
+            html: Default::default(),
         });
         section.url = dir_url(dir);
         all.insert(dir.to_string(), section);
     }
     // BTreeMap order puts every parent before its children, and "" first.
     site.sections = all.into_values().collect();
-    let index: HashMap<String, usize> = site
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.dir.clone(), i))
-        .collect();
+    let index = section_index(site);
     for i in 1..site.sections.len() {
         let parent = index[parent_dir(&site.sections[i].dir)];
         site.sections[i].parent = Some(parent);
-        site.sections[parent].subsections.push(i);
+        site.sections[parent.index()].subsections.push(SectionId::new(i));
     }
 }
 
@@ -367,12 +276,8 @@ fn asset_dest(rel: &str) -> String {
     }
 }
 
-fn dir_url(dir: &str) -> String {
-    if dir.is_empty() {
-        return "/".into();
-    }
-    let segments: Vec<String> = dir.split('/').map(url_segment).collect();
-    format!("/{}/", segments.join("/"))
+fn section_index(site: &Site) -> HashMap<String, SectionId> {
+    site.section_ids().map(|s| (site.section(s).dir.clone(), s)).collect()
 }
 
 /// "pay-dispute" -> "Pay dispute"; the home page takes the site's title.
@@ -392,12 +297,7 @@ fn title_from_dir(dir: &str, site_title: &str) -> String {
 /// orders each section's pages.
 fn place_pages(site: &mut Site) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let index: HashMap<String, usize> = site
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.dir.clone(), i))
-        .collect();
+    let index = section_index(site);
     for (i, page) in site.pages.iter_mut().enumerate() {
         // A bundle (`pay/index.md`) belongs to the folder above its own.
         let own = page.rel.strip_suffix("/index.md");
@@ -411,14 +311,14 @@ fn place_pages(site: &mut Site) -> Vec<Diagnostic> {
         while !index.contains_key(dir) && !dir.is_empty() {
             dir = parent_dir(dir);
         }
-        let section = index.get(dir).copied().unwrap_or(0);
+        let section = index.get(dir).copied().unwrap_or(SectionId::HOME);
         let slug = match &page.meta.slug {
             Some(slug) => match check_slug(slug) {
                 Ok(()) => slug.clone(),
                 Err(why) => {
-                    let (line, col) = locate(&page.front, "slug:");
+                    let (line, col) = locate(&page.text, "slug", None, slug);
                     problems.push(
-                        Diagnostic::at(&page.file, &file_text(page), line, col, why)
+                        Diagnostic::at(&page.file, &page.text.text, line, col, why)
                             .with_hint("a slug is one URL segment: letters, digits and hyphens, e.g. `pay-offer`"),
                     );
                     url_segment(name)
@@ -427,13 +327,11 @@ fn place_pages(site: &mut Site) -> Vec<Diagnostic> {
             None => url_segment(name),
         };
         page.section = section;
-        page.url = format!("{}{}/", site.sections[section].url, slug);
-        site.sections[section].pages.push(i);
+        page.url = format!("{}{}/", site.sections[section.index()].url, slug);
+        site.sections[section.index()].pages.push(PageId::new(i));
     }
-    for s in 0..site.sections.len() {
-        let mut pages = std::mem::take(&mut site.sections[s].pages);
-        sort_pages(&mut pages, &site.pages, site.sections[s].meta.sort_by);
-        site.sections[s].pages = pages;
+    for s in site.section_ids() {
+        sort_section(site, s);
     }
     // Assets of a bundle go where their page goes (a slug may move it); the
     // assets of a draft bundle are left out with it.
@@ -502,20 +400,21 @@ fn check_slug(slug: &str) -> Result<(), String> {
     }
 }
 
-pub fn sort_pages(pages: &mut [usize], all: &[Page], by: SortBy) {
-    let title = |i: &usize| all[*i].meta.title.to_lowercase();
-    match by {
-        SortBy::Weight => pages.sort_by_key(|i| (all[*i].meta.weight.is_none(), all[*i].meta.weight, title(i))),
+/// Puts a section's pages in its `sort_by` order.
+pub fn sort_section(site: &mut Site, s: SectionId) {
+    let mut pages = std::mem::take(&mut site.sections[s.index()].pages);
+    let all = &site.pages;
+    let meta = |id: &PageId| &all[id.index()].meta;
+    let title = |id: &PageId| meta(id).title.to_lowercase();
+    match site.sections[s.index()].meta.sort_by {
+        SortBy::Weight => pages.sort_by_key(|id| (meta(id).weight.is_none(), meta(id).weight, title(id))),
         // Newest first; undated pages last; then by title.
-        SortBy::Date => pages.sort_by_key(|i| {
-            (
-                all[*i].meta.date.is_none(),
-                std::cmp::Reverse(all[*i].meta.date),
-                title(i),
-            )
-        }),
+        SortBy::Date => {
+            pages.sort_by_key(|id| (meta(id).date.is_none(), std::cmp::Reverse(meta(id).date), title(id)))
+        }
         SortBy::Title => pages.sort_by_key(title),
     }
+    site.sections[s.index()].pages = pages;
 }
 
 /// Two sources writing the same URL would silently overwrite each other.
@@ -529,14 +428,12 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
         )
     });
     let pages = site.pages.iter().map(|p| (p.url.clone(), p.file.clone()));
-    let timeline = (!site.events.is_empty() || site.timeline_section.is_some())
-        .then(|| (format!("/{TIMELINE_DIR}/"), PathBuf::from("content/timeline")));
-    let glossary = (!site.config.glossary.is_empty()).then(|| {
-        (
-            crate::convert::GLOSSARY_URL.to_string(),
-            PathBuf::from("site.yaml (glossary)"),
-        )
-    });
+    let timeline = site
+        .has_timeline()
+        .then(|| (TIMELINE_URL.to_string(), PathBuf::from("content/timeline")));
+    let glossary = site
+        .has_glossary()
+        .then(|| (GLOSSARY_URL.to_string(), PathBuf::from("site.yaml (glossary)")));
     let assets = site
         .assets
         .iter()
@@ -558,40 +455,47 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
 /// after an incremental edit, it keeps the timeline files' events (first, as
 /// a full load has them) and lists the pages' events anew.
 pub fn collect_page_events(site: &mut Site) {
-    site.events.retain(|e| e.page.is_none());
+    site.events.retain(|e| e.page().is_none());
     for (i, page) in site.pages.iter().enumerate() {
-        for meta in &page.meta.events {
-            let body = meta.description.clone().unwrap_or_default();
-            // Problems in the description point at its line in the front matter.
-            let body_line = locate(&page.front, body.lines().next().unwrap_or("description:")).0;
-            site.events.push(RawEvent {
-                meta: meta.clone(),
-                file: page.file.clone(),
-                rel: page.rel.clone(),
-                front: page.front.clone(),
-                front_line: 2,
-                body,
-                body_line,
-                page: Some(i),
-            });
-        }
+        site.events.extend(page.meta.events.iter().enumerate().map(|(index, meta)| Event {
+            meta: meta.clone(),
+            origin: EventOrigin::Page {
+                page: PageId::new(i),
+                index,
+            },
+            id: String::new(),
+            related: Vec::new(),
+            description: String::new(),
+        }));
     }
 }
 
-/// (line, col) in the file of `needle` in front matter that starts on line 2.
-pub fn locate(front: &str, needle: &str) -> (usize, usize) {
-    let split = frontmatter::Split {
-        yaml: front,
-        yaml_line: 2,
-        body: "",
-        body_line: 0,
-    };
-    frontmatter::locate(&split, needle)
+/// Which URL each Markdown file became, for resolving links between them.
+fn link_map(site: &Site) -> LinkMap {
+    let mut links = LinkMap::default();
+    for p in &site.pages {
+        links.insert(p.rel.clone(), p.url.clone());
+    }
+    for s in site.sections.iter().chain(&site.timeline_section) {
+        if s.file.is_some() {
+            links.insert(section_rel(s), s.url.clone());
+        }
+    }
+    for e in &site.events {
+        if let EventOrigin::File { rel, .. } = &e.origin {
+            links.insert(rel.clone(), TIMELINE_URL);
+        }
+    }
+    links
 }
 
-/// The front matter as the file shows it, enough to quote a line of it.
-fn file_text(page: &Page) -> String {
-    format!("---\n{}", page.front)
+/// `explainers/_index.md`: the file that holds a section, relative to `content/`.
+pub fn section_rel(s: &Section) -> String {
+    if s.dir.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{}/_index.md", s.dir)
+    }
 }
 
 /// Checks what pages cite: each source on a page is defined (on the page, or
@@ -604,83 +508,69 @@ pub fn check_references(site: &Site) -> Vec<Diagnostic> {
 /// [`check_references`] for one page.
 pub fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    {
-        let text = file_text(page);
-        let mut report = |needle: &str, message: String, hint: &str| {
-            let (line, col) = locate(&page.front, needle);
-            problems.push(Diagnostic::at(&page.file, &text, line, col, message).with_hint(hint));
-        };
-        let mut seen = std::collections::HashSet::new();
-        for s in &page.meta.sources {
-            if !seen.insert(&s.id) {
-                report(
-                    &format!("id: {}", s.id),
-                    format!("source `{}` is listed twice", s.id),
-                    "list each source once",
-                );
-            }
-            if s.title.is_none() && site.config.source(&s.id).is_none() {
-                report(
-                    &format!("id: {}", s.id),
-                    format!("unknown source `{}`", s.id),
-                    "define it under `sources:` in site.yaml, or give it a `title` here",
-                );
-            }
+    let mut report = |(key, item): (&str, Option<usize>), needle: &str, message: String, hint: &str| {
+        let (line, col) = locate(&page.text, key, item, needle);
+        problems.push(Diagnostic::at(&page.file, &page.text.text, line, col, message).with_hint(hint));
+    };
+    let meta = &page.meta;
+    let mut seen = std::collections::HashSet::new();
+    for (n, s) in meta.sources.iter().enumerate() {
+        let at = ("sources", Some(n));
+        if !seen.insert(&s.id) {
+            report(at, &s.id, format!("source `{}` is listed twice", s.id), "list each source once");
         }
-        for id in page
-            .meta
-            .people
-            .iter()
-            .chain(page.meta.positions.iter().map(|x| &x.who))
-        {
-            if site.config.person(id).is_none() {
-                report(
-                    id,
-                    format!("unknown person `{id}`"),
-                    "add them under `people:` in site.yaml (id, name, role)",
-                );
-            }
+        if s.title.is_none() && site.config.source(&s.id).is_none() {
+            report(
+                at,
+                &s.id,
+                format!("unknown source `{}`", s.id),
+                "define it under `sources:` in site.yaml, or give it a `title` here",
+            );
         }
-        for x in &page.meta.positions {
-            if let Some(id) = x
-                .source
-                .as_ref()
-                .filter(|id| !page.meta.sources.iter().any(|s| &s.id == *id))
-            {
-                report(
-                    &format!("source: {id}"),
-                    format!(
-                        "position of `{}` cites `{id}`, which is not in this page's sources",
-                        x.who
-                    ),
-                    "add `- id: ...` for it under `sources:` on this page",
-                );
-            }
+    }
+    let people = meta.people.iter().map(|id| (("people", None), id));
+    let sides = meta.positions.iter().enumerate().map(|(n, x)| (("positions", Some(n)), &x.who));
+    for (at, id) in people.chain(sides) {
+        if site.config.person(id).is_none() {
+            report(
+                at,
+                id,
+                format!("unknown person `{id}`"),
+                "add them under `people:` in site.yaml (id, name, role)",
+            );
         }
-        let mut anchors = std::collections::HashSet::new();
-        for q in &page.meta.questions {
-            let id = q.id.clone().unwrap_or_else(|| crate::markdown::slugify(&q.question));
-            if !anchors.insert(id.clone()) {
-                report(
-                    &q.question,
-                    format!("two questions have the anchor `{id}`"),
-                    "give one of them an `id`",
-                );
-            }
+    }
+    let cited = |id: &String| meta.sources.iter().any(|s| &s.id == id);
+    for (n, x) in meta.positions.iter().enumerate() {
+        if let Some(id) = x.source.as_ref().filter(|id| !cited(id)) {
+            report(
+                ("positions", Some(n)),
+                id,
+                format!("position of `{}` cites `{id}`, which is not in this page's sources", x.who),
+                "add `- id: ...` for it under `sources:` on this page",
+            );
         }
-        for k in &page.meta.key_figures {
-            if let Some(id) = &k.source
-                && !page.meta.sources.iter().any(|s| &s.id == id)
-            {
-                report(
-                    &format!("source: {id}"),
-                    format!(
-                        "key figure `{}` cites `{id}`, which is not in this page's sources",
-                        k.value
-                    ),
-                    "add `- id: ...` for it under `sources:` on this page",
-                );
-            }
+    }
+    let mut anchors = std::collections::HashSet::new();
+    for (n, q) in meta.questions.iter().enumerate() {
+        let id = q.id.clone().unwrap_or_else(|| crate::text::slugify(&q.question));
+        if !anchors.insert(id.clone()) {
+            report(
+                ("questions", Some(n)),
+                &q.question,
+                format!("two questions have the anchor `{id}`"),
+                "give one of them an `id`",
+            );
+        }
+    }
+    for (n, k) in meta.key_figures.iter().enumerate() {
+        if let Some(id) = k.source.as_ref().filter(|id| !cited(id)) {
+            report(
+                ("key_figures", Some(n)),
+                id,
+                format!("key figure `{}` cites `{id}`, which is not in this page's sources", k.value),
+                "add `- id: ...` for it under `sources:` on this page",
+            );
         }
     }
     problems

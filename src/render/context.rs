@@ -1,17 +1,18 @@
 //! The context templates see: plain structs serialised into Tera values,
 //! built from the loaded site. docs/templates.md documents every field.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
-use super::SiteData;
-use crate::config::Config;
-use crate::content::{Page, Section, Site, TIMELINE_DIR, UpdateKind};
+use super::Read;
 use crate::date::{DateStyle, PartialDate};
-use crate::markdown::{Rendered, TocEntry};
-use crate::timeline::Event;
+use crate::model::{
+    Event, GLOSSARY_URL, Page, PageId, Section, SectionId, Site, TIMELINE_URL, TocEntry, UpdateKind,
+};
 
 /// A date as templates see it: `iso` for machines, `display` for readers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DateCtx {
     pub iso: String,
     pub display: String,
@@ -27,7 +28,7 @@ impl DateCtx {
 }
 
 /// A link to a page or section, for listings, navigation and breadcrumbs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LinkCtx {
     pub title: String,
     pub url: String,
@@ -37,7 +38,7 @@ pub struct LinkCtx {
     pub reading_time: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SourceCtx {
     /// 1-based number for citations ("[1]").
     pub number: usize,
@@ -48,7 +49,7 @@ pub struct SourceCtx {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct KeyFigureCtx {
     pub value: String,
     pub label: String,
@@ -56,14 +57,14 @@ pub struct KeyFigureCtx {
     pub source: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct UpdateCtx {
     pub date: DateCtx,
     pub kind: UpdateKind,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EventCtx {
     pub id: String,
     pub title: String,
@@ -88,14 +89,14 @@ pub struct EventCtx {
     pub span: (PartialDate, PartialDate),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EventRef {
     pub id: String,
     pub title: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CategoryCtx {
     pub id: String,
     pub label: String,
@@ -103,7 +104,7 @@ pub struct CategoryCtx {
 }
 
 /// `page` in `page.html`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PageCtx {
     pub title: String,
     pub summary: Option<String>,
@@ -145,7 +146,7 @@ pub struct PageCtx {
 }
 
 /// A person or organisation from `site.yaml`'s `people`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PersonCtx {
     pub id: String,
     pub name: String,
@@ -156,7 +157,7 @@ pub struct PersonCtx {
 }
 
 /// What one side says.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PositionCtx {
     pub who: PersonCtx,
     /// HTML.
@@ -165,7 +166,7 @@ pub struct PositionCtx {
     pub source: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QuestionCtx {
     /// Stable anchor.
     pub id: String,
@@ -175,7 +176,7 @@ pub struct QuestionCtx {
 }
 
 /// A glossary entry, on the glossary page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TermCtx {
     pub id: String,
     pub term: String,
@@ -185,7 +186,7 @@ pub struct TermCtx {
 }
 
 /// `section` in `section.html` and `index.html`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SectionCtx {
     pub title: String,
     pub summary: Option<String>,
@@ -199,7 +200,7 @@ pub struct SectionCtx {
 }
 
 /// `site`, in every template.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SiteCtx {
     pub title: String,
     pub base_url: String,
@@ -217,7 +218,7 @@ pub struct SiteCtx {
 }
 
 /// `timeline` in `timeline.html`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TimelineCtx {
     pub years: Vec<YearCtx>,
     pub count: usize,
@@ -226,87 +227,74 @@ pub struct TimelineCtx {
     pub json_ld: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct YearCtx {
     pub year: i16,
     pub events: Vec<EventCtx>,
 }
 
-/// The absolute URL of a path of the site.
-pub(super) fn permalink(base: &str, url: &str) -> String {
-    format!("{base}{url}")
-}
-
-pub(super) fn page_link(p: &Page, md: Option<&Rendered>, config: &Config) -> LinkCtx {
-    let (base, style) = (&config.base_url, config.date_style());
+/// What a page's link shows wherever it is listed: listings, neighbours,
+/// breadcrumbs, events' related pages, `get_page`.
+pub(crate) fn page_link(site: &Site, p: &Page) -> LinkCtx {
+    let style = site.config.date_style();
     LinkCtx {
         title: p.meta.title.clone(),
         url: p.url.clone(),
-        permalink: permalink(base, &p.url),
+        permalink: site.permalink(&p.url),
         summary: p.meta.summary.clone(),
         date: p.meta.date.as_ref().map(|d| DateCtx::new(d, style)),
-        reading_time: md.map(|m| m.reading_time),
+        reading_time: Some(p.html.body.reading_time),
     }
 }
 
-pub(super) fn section_link(s: &Section, base: &str) -> LinkCtx {
+pub(crate) fn section_link(site: &Site, s: &Section) -> LinkCtx {
     LinkCtx {
         title: s.meta.title.clone(),
         url: s.url.clone(),
-        permalink: permalink(base, &s.url),
+        permalink: site.permalink(&s.url),
         summary: s.meta.summary.clone(),
         date: None,
         reading_time: None,
     }
 }
 
-pub(super) fn site_ctx(data: &SiteData) -> SiteCtx {
-    let site = data.site;
-    let base = &site.config.base_url;
-    let home = &site.sections[0];
+pub(crate) fn site_ctx(site: &Site) -> SiteCtx {
+    let home = site.section(SectionId::HOME);
     SiteCtx {
         title: site.config.title.clone(),
-        base_url: base.clone(),
+        base_url: site.config.base_url.clone(),
         language: site.config.language.clone(),
         description: site.config.description.clone(),
         sections: home
             .subsections
             .iter()
-            .map(|&s| section_link(&site.sections[s], base))
+            .map(|&s| section_link(site, site.section(s)))
             .collect(),
-        timeline: has_timeline(site).then(|| timeline_link(site)),
+        timeline: site.has_timeline().then(|| timeline_link(site)),
         categories: site.config.timeline.categories.iter().map(category_ctx).collect(),
-        glossary: (!site.config.glossary.is_empty()).then(|| glossary_link(site)),
+        glossary: site.has_glossary().then(|| glossary_link(site)),
         people: site.config.people.iter().map(|p| person_ctx(site, &p.id)).collect(),
     }
 }
 
-pub fn has_timeline(site: &Site) -> bool {
-    !site.events.is_empty() || site.timeline_section.is_some()
-}
-
-pub fn timeline_link(site: &Site) -> LinkCtx {
-    let url = format!("/{TIMELINE_DIR}/");
+pub(crate) fn timeline_link(site: &Site) -> LinkCtx {
+    let own = site.timeline_section.as_ref();
     LinkCtx {
-        title: site
-            .timeline_section
-            .as_ref()
-            .map_or_else(|| "Timeline".to_string(), |s| s.meta.title.clone()),
-        permalink: permalink(&site.config.base_url, &url),
-        url,
-        summary: site.timeline_section.as_ref().and_then(|s| s.meta.summary.clone()),
+        title: own.map_or_else(|| "Timeline".to_string(), |s| s.meta.title.clone()),
+        permalink: site.permalink(TIMELINE_URL),
+        url: TIMELINE_URL.into(),
+        summary: own.and_then(|s| s.meta.summary.clone()),
         date: None,
         reading_time: None,
     }
 }
 
 /// The glossary page's link.
-pub fn glossary_link(site: &Site) -> LinkCtx {
-    let url = crate::convert::GLOSSARY_URL.to_string();
+pub(crate) fn glossary_link(site: &Site) -> LinkCtx {
     LinkCtx {
         title: "Glossary".into(),
-        permalink: permalink(&site.config.base_url, &url),
-        url,
+        permalink: site.permalink(GLOSSARY_URL),
+        url: GLOSSARY_URL.into(),
         summary: None,
         date: None,
         reading_time: None,
@@ -314,7 +302,7 @@ pub fn glossary_link(site: &Site) -> LinkCtx {
 }
 
 /// A person by id; ids were checked when the site loaded.
-pub(super) fn person_ctx(site: &Site, id: &str) -> PersonCtx {
+fn person_ctx(site: &Site, id: &str) -> PersonCtx {
     match site.config.person(id) {
         Some(p) => PersonCtx {
             id: p.id.clone(),
@@ -333,7 +321,7 @@ pub(super) fn person_ctx(site: &Site, id: &str) -> PersonCtx {
     }
 }
 
-pub(super) fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
+fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
     CategoryCtx {
         id: c.id.clone(),
         label: c.label.clone(),
@@ -342,54 +330,52 @@ pub(super) fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
 }
 
 /// Every event as templates see it, in timeline order.
-pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
-    let site = data.site;
+pub(crate) fn event_ctxs(site: &Site) -> Vec<EventCtx> {
     let style = site.config.date_style();
-    let base = &site.config.base_url;
-    let url_of = |e: &Event| format!("/{TIMELINE_DIR}/#{}", e.id);
-    let link_of = |url: &String| {
-        let page = site.pages.iter().position(|p| &p.url == url);
-        match page {
-            Some(i) => page_link(&site.pages[i], Some(&data.pages_md[i].body), &site.config),
-            None => LinkCtx {
-                title: url.clone(),
-                url: url.clone(),
-                permalink: permalink(base, url),
-                summary: None,
-                date: None,
-                reading_time: None,
-            },
-        }
+    let by_url: HashMap<&str, PageId> = site.page_ids().map(|id| (site.page(id).url.as_str(), id)).collect();
+    let link_of = |url: &String| match by_url.get(url.as_str()) {
+        Some(&id) => page_link(site, site.page(id)),
+        None => LinkCtx {
+            title: url.clone(),
+            url: url.clone(),
+            permalink: site.permalink(url),
+            summary: None,
+            date: None,
+            reading_time: None,
+        },
     };
+    let url_of = |e: &Event| format!("{TIMELINE_URL}#{}", e.id);
     let ev_ref = |e: &Event| EventRef {
         id: e.id.clone(),
-        title: e.title.clone(),
+        title: e.meta.title.clone(),
         url: url_of(e),
     };
-    let events = data.events;
+    let events = &site.events;
     events
         .iter()
         .enumerate()
         .map(|(i, e)| EventCtx {
             id: e.id.clone(),
-            title: e.title.clone(),
-            date: DateCtx::new(&e.date, style),
-            end: e.end.as_ref().map(|d| DateCtx::new(d, style)),
+            title: e.meta.title.clone(),
+            date: DateCtx::new(&e.meta.date, style),
+            end: e.meta.end.as_ref().map(|d| DateCtx::new(d, style)),
             when: e.when(style),
             category: e
+                .meta
                 .category
                 .as_deref()
                 .and_then(|c| site.config.category(c))
                 .map(category_ctx),
-            actors: e.actors.iter().map(|a| person_ctx(site, a)).collect(),
+            actors: e.meta.actors.iter().map(|a| person_ctx(site, a)).collect(),
             sources: e
+                .meta
                 .sources
                 .iter()
                 .enumerate()
                 .map(|(n, id)| {
                     let on_page = e
-                        .page
-                        .and_then(|p| site.pages[p].meta.sources.iter().find(|s| &s.id == id));
+                        .page()
+                        .and_then(|p| site.page(p).meta.sources.iter().find(|s| &s.id == id));
                     let stub = crate::config::Source {
                         id: id.clone(),
                         title: None,
@@ -405,34 +391,50 @@ pub fn event_ctxs(data: &SiteData) -> Vec<EventCtx> {
             url: url_of(e),
             previous: i.checked_sub(1).map(|j| ev_ref(&events[j])),
             next: events.get(i + 1).map(ev_ref),
-            span: (e.date, e.end.unwrap_or(e.date)),
+            span: e.span(),
         })
         .collect()
 }
 
-pub(super) fn ancestors(site: &Site, mut section: Option<usize>) -> Vec<LinkCtx> {
+/// The events that concern the page at `url`, as its "In the timeline" box shows them.
+pub(crate) fn events_of(events: &[EventCtx], url: &str) -> Vec<EventCtx> {
+    events
+        .iter()
+        .filter(|e| e.related.iter().any(|r| r.url == url))
+        .cloned()
+        .collect()
+}
+
+/// The links of the sections from the home page down to `section`.
+pub(crate) fn ancestors(site: &Site, mut section: Option<SectionId>, reads: &mut Vec<Read>) -> Vec<LinkCtx> {
     let mut out = Vec::new();
     while let Some(s) = section {
-        out.push(section_link(&site.sections[s], &site.config.base_url));
-        section = site.sections[s].parent;
+        let s = site.section(s);
+        reads.push(Read::SectionLink(s.dir.clone()));
+        out.push(section_link(site, s));
+        section = s.parent;
     }
     out.reverse();
     out
 }
 
-pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCtx {
-    let site = data.site;
+/// `page` for page `id`, noting in `reads` what it shows of other pages.
+pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut Vec<Read>) -> PageCtx {
     let style = site.config.date_style();
-    let p = &site.pages[i];
-    let html = &data.pages_md[i];
-    let md = &html.body;
-    let base = &site.config.base_url;
-    let section = &site.sections[p.section];
-    let pos = section.pages.iter().position(|&x| x == i);
-    let neighbour = |j: Option<usize>| {
-        j.and_then(|j| section.pages.get(j))
-            .map(|&q| page_link(&site.pages[q], Some(&data.pages_md[q].body), &site.config))
+    let p = site.page(id);
+    let md = &p.html.body;
+    let section = site.section(p.section);
+    reads.push(Read::Page(p.rel.clone()));
+    reads.push(Read::Listing(section.dir.clone()));
+    reads.push(Read::EventsOf(p.url.clone()));
+    let pos = section.pages.iter().position(|&x| x == id);
+    let mut neighbour = |j: Option<usize>| {
+        let q = site.page(*j.and_then(|j| section.pages.get(j))?);
+        reads.push(Read::Link(q.rel.clone()));
+        Some(page_link(site, q))
     };
+    let previous = neighbour(pos.and_then(|x| x.checked_sub(1)));
+    let next = neighbour(pos.map(|x| x + 1));
     let sources: Vec<SourceCtx> = p
         .meta
         .sources
@@ -446,7 +448,7 @@ pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCt
         title: p.meta.title.clone(),
         summary: p.meta.summary.clone(),
         url: p.url.clone(),
-        permalink: permalink(base, &p.url),
+        permalink: site.permalink(&p.url),
         path: p.rel.clone(),
         date: p.meta.date.as_ref().map(|d| DateCtx::new(d, style)),
         updated: p.meta.updated.as_ref().map(|d| DateCtx::new(d, style)),
@@ -483,21 +485,17 @@ pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCt
                 text: u.text.clone(),
             })
             .collect(),
-        events: events
-            .iter()
-            .filter(|e| e.related.iter().any(|r| r.url == p.url))
-            .cloned()
-            .collect(),
-        section: section_link(section, base),
-        ancestors: ancestors(site, Some(p.section)),
-        previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
-        next: neighbour(pos.map(|x| x + 1)),
+        events: events_of(events, &p.url),
+        section: section_link(site, section),
+        ancestors: ancestors(site, Some(p.section), reads),
+        previous,
+        next,
         people: p.meta.people.iter().map(|id| person_ctx(site, id)).collect(),
         positions: p
             .meta
             .positions
             .iter()
-            .zip(&html.positions)
+            .zip(&p.html.positions)
             .map(|(x, says)| PositionCtx {
                 who: person_ctx(site, &x.who),
                 says: says.clone(),
@@ -512,20 +510,20 @@ pub(super) fn page_ctx(data: &SiteData, events: &[EventCtx], i: usize) -> PageCt
             .meta
             .questions
             .iter()
-            .zip(&html.answers)
+            .zip(&p.html.answers)
             .map(|(q, answer)| QuestionCtx {
-                id: q.id.clone().unwrap_or_else(|| crate::markdown::slugify(&q.question)),
+                id: q.id.clone().unwrap_or_else(|| crate::text::slugify(&q.question)),
                 question: q.question.clone(),
                 answer: answer.clone(),
             })
             .collect(),
-        what_next: html.what_next.clone(),
+        what_next: p.html.what_next.clone(),
         json_ld,
     }
 }
 
 /// A page's source, filled in from `site.yaml` when the page gives only its id.
-pub(super) fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
+fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
     let style = site.config.date_style();
     let full = if s.title.is_some() {
         Some(s)
@@ -547,36 +545,44 @@ pub(super) fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> So
     }
 }
 
-pub(super) fn section_ctx(data: &SiteData, i: usize) -> SectionCtx {
-    let site = data.site;
-    let s = &site.sections[i];
-    let md = &data.sections_md[i];
-    let base = &site.config.base_url;
+/// `section` for section `id`, noting in `reads` what it shows of other pages.
+pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Vec<Read>) -> SectionCtx {
+    let s = site.section(id);
+    reads.push(Read::Section(s.dir.clone()));
+    reads.push(Read::Listing(s.dir.clone()));
     SectionCtx {
         title: s.meta.title.clone(),
         summary: s.meta.summary.clone(),
         url: s.url.clone(),
-        permalink: permalink(base, &s.url),
-        content: md.html.clone(),
-        toc: md.toc.clone(),
+        permalink: site.permalink(&s.url),
+        content: s.html.html.clone(),
+        toc: s.html.toc.clone(),
         pages: s
             .pages
             .iter()
-            .map(|&p| page_link(&site.pages[p], Some(&data.pages_md[p].body), &site.config))
+            .map(|&p| {
+                let p = site.page(p);
+                reads.push(Read::Link(p.rel.clone()));
+                page_link(site, p)
+            })
             .collect(),
         subsections: s
             .subsections
             .iter()
-            .map(|&c| section_link(&site.sections[c], base))
+            .map(|&c| {
+                let c = site.section(c);
+                reads.push(Read::SectionLink(c.dir.clone()));
+                section_link(site, c)
+            })
             .collect(),
-        ancestors: ancestors(site, s.parent),
+        ancestors: ancestors(site, s.parent, reads),
     }
 }
 
 /// schema.org `BackgroundNewsArticle` for a page, safe inside `<script>`.
 fn article_json_ld(site: &Site, p: &Page, sources: &[SourceCtx], modified: Option<&PartialDate>) -> String {
     use serde_json::json;
-    let url = permalink(&site.config.base_url, &p.url);
+    let url = site.permalink(&p.url);
     let mut doc = json!({
         "@context": "https://schema.org",
         "@type": "BackgroundNewsArticle",

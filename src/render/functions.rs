@@ -1,80 +1,109 @@
-//! Functions and filters templates may call.
+//! Functions and filters templates may call. Every function that looks at
+//! the site notes what it read, for the output being rendered, so the
+//! incremental path knows which outputs an edit reaches.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tera::{Kwargs, State, Tera};
 
-use super::SiteData;
+use super::Read;
 use super::context::{EventCtx, LinkCtx, page_link, section_link};
 use crate::date::PartialDate;
+use crate::model::Site;
+
+/// What template functions read, by the output being rendered (its
+/// `current_path`, which every render's context holds).
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    reads: Mutex<HashMap<String, Vec<Read>>>,
+}
+
+impl Recorder {
+    fn note(&self, state: &State, read: Read) {
+        let Ok(Some(path)) = state.get::<String>("current_path") else {
+            return;
+        };
+        let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        reads.entry(path).or_default().push(read);
+    }
+
+    /// What was read while rendering the output at `path` (and forgets it).
+    pub(crate) fn take(&self, path: &str) -> Vec<Read> {
+        let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        reads.remove(path).unwrap_or_default()
+    }
+}
 
 /// Registers the functions that look things up across the site —
 /// `get_url(path="@/explainers/pay.md")`, `get_page(path=...)`,
 /// `get_section(path=...)`, `timeline_events(...)` — and the tera-contrib
 /// filters. Called again when the site changes (the incremental path).
-pub fn register_functions(tera: &mut Tera, data: &SiteData, events: Arc<Vec<EventCtx>>) {
-    let site = data.site;
-    let base = site.config.base_url.clone();
-    let mut pages: HashMap<String, LinkCtx> = HashMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        pages.insert(p.rel.clone(), page_link(p, Some(&data.pages_md[i].body), &site.config));
-    }
-    let mut sections: HashMap<String, LinkCtx> = HashMap::new();
-    for s in &site.sections {
-        sections.insert(s.dir.clone(), section_link(s, &base));
-    }
+pub(crate) fn register_functions(tera: &mut Tera, site: &Site, events: Arc<Vec<EventCtx>>, recorder: Arc<Recorder>) {
+    let pages: HashMap<String, LinkCtx> = site.pages.iter().map(|p| (p.rel.clone(), page_link(site, p))).collect();
+    let sections: HashMap<String, LinkCtx> =
+        site.sections.iter().map(|s| (s.dir.clone(), section_link(site, s))).collect();
     let (pages, sections) = (Arc::new(pages), Arc::new(sections));
     let clean = |p: String| p.trim_start_matches("@/").trim_matches('/').to_string();
+    let dir_of = |path: &str| path.trim_end_matches("_index.md").trim_end_matches('/').to_string();
     {
-        let (pages, sections) = (pages.clone(), sections.clone());
-        tera.register_function("get_url", move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let (pages, sections, recorder) = (pages.clone(), sections.clone(), recorder.clone());
+        tera.register_function("get_url", move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
             let path = clean(kw.must_get::<String>("path")?);
-            let dir = path.trim_end_matches("_index.md").trim_end_matches('/').to_string();
-            pages
-                .get(&path)
-                .or_else(|| sections.get(&dir))
-                .map(|l| l.url.clone())
-                .ok_or_else(|| tera::Error::message(format!("get_url: no page or section `{path}` in content/")))
+            if let Some(page) = pages.get(&path) {
+                recorder.note(state, Read::Link(path));
+                return Ok(page.url.clone());
+            }
+            let dir = dir_of(&path);
+            let section = sections
+                .get(&dir)
+                .ok_or_else(|| tera::Error::message(format!("get_url: no page or section `{path}` in content/")))?;
+            recorder.note(state, Read::SectionLink(dir));
+            Ok(section.url.clone())
         });
     }
     {
-        let pages = pages.clone();
+        let (pages, recorder) = (pages.clone(), recorder.clone());
         tera.register_function(
             "get_page",
-            move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            move |kw: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
                 let path = clean(kw.must_get::<String>("path")?);
                 let page = pages
                     .get(&path)
                     .ok_or_else(|| tera::Error::message(format!("get_page: no page `{path}` in content/")))?;
+                recorder.note(state, Read::Link(path));
                 Ok(tera::Value::from_serializable(page))
             },
         );
     }
-    tera.register_function(
-        "get_section",
-        move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
-            let path = clean(kw.must_get::<String>("path")?);
-            let dir = path.trim_end_matches("_index.md").trim_end_matches('/').to_string();
-            let section = sections
-                .get(&dir)
-                .ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}` in content/")))?;
-            Ok(tera::Value::from_serializable(section))
-        },
-    );
-    let urls: HashMap<String, String> = pages.iter().map(|(rel, l)| (rel.clone(), l.url.clone())).collect();
+    {
+        let recorder = recorder.clone();
+        tera.register_function(
+            "get_section",
+            move |kw: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
+                let path = clean(kw.must_get::<String>("path")?);
+                let dir = dir_of(&path);
+                let section = sections
+                    .get(&dir)
+                    .ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}` in content/")))?;
+                recorder.note(state, Read::SectionLink(dir));
+                Ok(tera::Value::from_serializable(section))
+            },
+        );
+    }
     tera.register_function(
         "timeline_events",
-        move |kw: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+        move |kw: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
             let mut query = EventQuery::from_kwargs(&kw)?;
             // A content path names a page by its file; compare by its URL.
             if let Some(r) = query.related.as_mut().filter(|r| r.ends_with(".md")) {
                 let path = r.trim_start_matches("@/");
-                *r = urls
+                *r = pages
                     .get(path)
-                    .cloned()
+                    .map(|l| l.url.clone())
                     .ok_or_else(|| tera::Error::message(format!("timeline_events: no page `{path}` in content/")))?;
             }
+            recorder.note(state, Read::Events);
             let found: Vec<&EventCtx> = events.iter().filter(|e| query.matches(e)).collect();
             Ok(tera::Value::from_serializable(&found))
         },
@@ -84,7 +113,6 @@ pub fn register_functions(tera: &mut Tera, data: &SiteData, events: Arc<Vec<Even
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
 }
-
 /// The arguments of `timeline_events(...)`: all optional, all must match.
 struct EventQuery {
     category: Option<String>,

@@ -6,7 +6,7 @@
 pub mod context;
 mod functions;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,21 +14,63 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
-use crate::content::{Section, Site};
-use crate::convert::PageHtml;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::markdown::Rendered;
-use crate::output::Emit;
-use crate::timeline::{self, Event};
+use crate::model::{PageId, Section, SectionId, Site, TIMELINE_URL, output_path};
+use crate::output::{Emit, RenderedFile};
 use context::*;
-pub use context::{EventCtx, LinkCtx, has_timeline, timeline_link};
-use functions::register_functions;
+use functions::{Recorder, register_functions};
 
 /// Templates are loaded under their path from the site root; these prefixes
 /// let `page.html` find `templates/page.html` first, then the theme's.
 const SITE_TEMPLATES: &str = "templates/";
 
-/// A loaded theme: Tera with every template, ready to render.
+/// Something an output showed besides its own source, named so that a later
+/// rebuild can tell whether it changed: each is a view of the site that
+/// templates receive (a link, the event list...), compared by value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Read {
+    /// `site`, which every template sees.
+    Site,
+    /// A page's own data (front matter, text, HTML), by its file under `content/`.
+    Page(String),
+    /// A page's link ([`LinkCtx`]), by its file.
+    Link(String),
+    /// A page's update dates and log, by its file (the feeds show them).
+    Updates(String),
+    /// A section's own data (front matter, intro), by its folder.
+    Section(String),
+    /// Which pages and subsections a section lists, in order, by its folder.
+    Listing(String),
+    /// A section's link, by its folder.
+    SectionLink(String),
+    /// Every event, as templates see them.
+    Events,
+    /// The events that concern the page at this URL.
+    EventsOf(String),
+    /// The timeline's own `_index.md`.
+    Timeline,
+}
+
+/// An HTML output that a template renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Page(PageId),
+    Section(SectionId),
+    Timeline,
+    Glossary,
+    NotFound,
+}
+
+/// Outputs by path, each with what it read.
+pub type ReadsByOutput = Vec<(String, Vec<Read>)>;
+
+/// A rendered output and what it read.
+pub struct Output {
+    pub file: RenderedFile,
+    pub reads: Vec<Read>,
+}
+
+/// A loaded theme: Tera with every template, and the functions bound to a site.
 pub struct Theme {
     tera: Tera,
     /// Template name -> source text, to quote lines in errors.
@@ -37,6 +79,7 @@ pub struct Theme {
     pub static_dir: Option<PathBuf>,
     /// Every event as templates see it, built once for all pages.
     events: Arc<Vec<EventCtx>>,
+    recorder: Arc<Recorder>,
 }
 
 /// The theme folder of a site: `themes/<name>/`.
@@ -44,28 +87,11 @@ pub fn theme_dir(root: &Path, name: &str) -> PathBuf {
     root.join("themes").join(name)
 }
 
-/// Everything rendering needs to know about the site, built once.
-pub struct SiteData<'a> {
-    pub site: &'a Site,
-    /// The HTML of each page (same index as `site.pages`).
-    pub pages_md: &'a [PageHtml],
-    /// Rendered Markdown of each section's intro.
-    pub sections_md: &'a [Rendered],
-    pub timeline_md: Option<&'a Rendered>,
-    /// The HTML of each glossary definition.
-    pub glossary_md: &'a [String],
-    pub events: &'a [Event],
-}
-
-/// One rendered file: its path in the output and its bytes.
-pub struct RenderedFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
 impl Theme {
-    /// Loads the theme named in `site.yaml` and the site's own overrides.
-    pub fn load(root: &Path, theme: &str, data: &SiteData) -> Result<Theme, Vec<Diagnostic>> {
+    /// Loads the theme named in `site.yaml` and the site's own overrides,
+    /// with the functions bound to `site`.
+    pub fn load(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
+        let (root, theme) = (&site.root, &site.config.theme);
         let dir = theme_dir(root, theme);
         if !dir.join("templates").is_dir() {
             return Err(vec![
@@ -91,38 +117,33 @@ impl Theme {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix])
             .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
-        let events = Arc::new(event_ctxs(data));
-        register_functions(&mut tera, data, events.clone());
-        tera.global_context().insert("site", &site_ctx(data));
-        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
-        let static_dir = Some(dir.join("static")).filter(|d| d.is_dir());
-        Ok(Theme {
+        let mut theme = Theme {
             tera,
-            sources,
-            static_dir,
-            events,
-        })
+            sources: HashMap::new(),
+            static_dir: Some(dir.join("static")).filter(|d| d.is_dir()),
+            events: Arc::default(),
+            recorder: Arc::default(),
+        };
+        theme.bind(site);
+        theme
+            .tera
+            .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
+        theme.sources = sources;
+        Ok(theme)
     }
 
-    /// Points the template functions and the global `site` at changed site
-    /// data, without re-reading the templates (the incremental path).
-    pub fn refresh(&mut self, data: &SiteData) {
-        let events = Arc::new(event_ctxs(data));
-        register_functions(&mut self.tera, data, events.clone());
-        self.tera.global_context().insert("site", &site_ctx(data));
-        self.events = events;
+    /// Points the template functions and the global `site` at `site`,
+    /// without re-reading the templates (the incremental path).
+    pub fn bind(&mut self, site: &Site) {
+        self.events = Arc::new(event_ctxs(site));
+        register_functions(&mut self.tera, site, self.events.clone(), self.recorder.clone());
+        self.tera.global_context().insert("site", &site_ctx(site));
     }
 
-    /// Do templates other than the listings (`index.html`, `section.html`)
-    /// call functions that read other pages? Then a change to one page may
-    /// show anywhere, and the incremental path must render everything.
-    pub fn pages_read_the_site(&self) -> bool {
-        const READERS: [&str; 4] = ["get_page(", "get_section(", "get_url(", "timeline_events("];
-        self.sources.iter().any(|(name, text)| {
-            let listing = name.ends_with("/index.html") || name.ends_with("/section.html");
-            !listing && READERS.iter().any(|f| text.contains(f))
-        })
+    /// Every event as templates see it (for comparing one site with the next).
+    pub fn events(&self) -> &[EventCtx] {
+        &self.events
     }
 
     fn has(&self, name: &str) -> bool {
@@ -204,49 +225,72 @@ fn parse_place(place: &str) -> Option<(&str, usize, usize)> {
 
 /// What every template sees besides `site`: the path and absolute URL of
 /// the output being rendered.
-fn base_context(url: &str, base: &str) -> Context {
+fn base_context(site: &Site, url: &str) -> Context {
     let mut ctx = Context::new();
     ctx.insert("current_path", url);
-    ctx.insert("current_url", &permalink(base, url));
+    ctx.insert("current_url", &site.permalink(url));
     ctx
 }
 
-/// `explainers/pay/` -> `explainers/pay/index.html`.
-pub fn output_path(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
+/// Every HTML output of the site.
+pub fn targets(site: &Site) -> Vec<Target> {
+    let mut all: Vec<Target> = site.page_ids().map(Target::Page).collect();
+    all.extend(site.section_ids().map(Target::Section));
+    if site.has_timeline() {
+        all.push(Target::Timeline);
+    }
+    if site.has_glossary() {
+        all.push(Target::Glossary);
+    }
+    all.push(Target::NotFound);
+    all
 }
 
-/// Which template renders each output, with the file it is for.
-fn templates_needed(site: &Site) -> Vec<(String, PathBuf)> {
-    let mut needed: Vec<(String, PathBuf)> = site
-        .pages
-        .iter()
-        .map(|p| {
-            (
-                p.meta.template.clone().unwrap_or_else(|| "page.html".into()),
-                p.file.clone(),
-            )
-        })
-        .collect();
-    for (i, s) in site.sections.iter().enumerate() {
-        let default = if i == 0 { "index.html" } else { "section.html" };
-        needed.push((
-            s.meta.template.clone().unwrap_or_else(|| default.into()),
-            section_file(s),
-        ));
+impl Target {
+    /// The URL it is rendered for (its `current_path`).
+    fn url(self, site: &Site) -> &str {
+        match self {
+            Target::Page(p) => &site.page(p).url,
+            Target::Section(s) => &site.section(s).url,
+            Target::Timeline => TIMELINE_URL,
+            Target::Glossary => crate::model::GLOSSARY_URL,
+            Target::NotFound => "/404.html",
+        }
     }
-    if has_timeline(site) {
-        let t = site.timeline_section.as_ref();
-        let name = t
-            .and_then(|s| s.meta.template.clone())
-            .unwrap_or_else(|| "timeline.html".into());
-        needed.push((name, t.map_or_else(|| PathBuf::from("content/timeline"), section_file)));
+
+    /// The file it is written to, relative to the output folder.
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            Target::NotFound => "404.html".into(),
+            _ => output_path(self.url(site)),
+        }
     }
-    if !site.config.glossary.is_empty() {
-        needed.push(("glossary.html".into(), PathBuf::from("site.yaml")));
+
+    /// The template that renders it, and the file to blame when it is missing.
+    fn template(self, site: &Site) -> (String, PathBuf) {
+        match self {
+            Target::Page(p) => {
+                let p = site.page(p);
+                let name = p.meta.template.clone().unwrap_or_else(|| "page.html".into());
+                (name, p.file.clone())
+            }
+            Target::Section(id) => {
+                let s = site.section(id);
+                let default = if id == SectionId::HOME { "index.html" } else { "section.html" };
+                let name = s.meta.template.clone().unwrap_or_else(|| default.into());
+                (name, section_file(s))
+            }
+            Target::Timeline => {
+                let t = site.timeline_section.as_ref();
+                let name = t
+                    .and_then(|s| s.meta.template.clone())
+                    .unwrap_or_else(|| "timeline.html".into());
+                (name, t.map_or_else(|| PathBuf::from("content/timeline"), section_file))
+            }
+            Target::Glossary => ("glossary.html".into(), PathBuf::from("site.yaml")),
+            Target::NotFound => ("404.html".into(), PathBuf::from("content")),
+        }
     }
-    needed.push(("404.html".into(), PathBuf::from("content")));
-    needed
 }
 
 fn section_file(s: &Section) -> PathBuf {
@@ -254,9 +298,9 @@ fn section_file(s: &Section) -> PathBuf {
 }
 
 /// One problem per missing template (not one per page that needs it).
-fn missing_templates(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
+fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diagnostic> {
     let mut users: Vec<(String, Vec<PathBuf>)> = Vec::new();
-    for (name, file) in templates_needed(site) {
+    for (name, file) in targets.iter().map(|t| t.template(site)) {
         if theme.has(&name) {
             continue;
         }
@@ -281,111 +325,75 @@ fn missing_templates(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Renders every page, section, the timeline, the glossary and the 404 page,
-/// in parallel, handing each file to `emit` as soon as it is rendered.
-/// Returns the paths rendered, or every problem found.
-pub fn render_all(theme: &Theme, data: &SiteData, emit: &Emit) -> Result<HashSet<String>, Error> {
-    let all: Vec<usize> = (0..data.site.pages.len()).collect();
-    render_with_pages(theme, data, &all, emit)
-}
-
-/// Renders the pages `pages` and every other output (sections, timeline,
-/// glossary, 404): what a change to listing data can reach.
-pub fn render_with_pages(
+/// Renders `targets` in parallel, handing each file to `emit` as soon as it
+/// is rendered. Returns each output's path with what it read, or every
+/// problem found.
+pub fn render_targets(
     theme: &Theme,
-    data: &SiteData,
-    pages: &[usize],
+    site: &Site,
+    targets: &[Target],
     emit: &Emit,
-) -> Result<HashSet<String>, Error> {
-    let site = data.site;
-    let missing = missing_templates(theme, site);
+) -> Result<ReadsByOutput, Error> {
+    let missing = missing_templates(theme, site, targets);
     if !missing.is_empty() {
         return Err(Diagnostics(missing).into());
     }
-    let base = &site.config.base_url;
-    let pages = pages.par_iter().map(|&i| render_page(theme, data, i));
-    let sections = (0..site.sections.len()).into_par_iter().map(|i| {
-        let s = &site.sections[i];
-        let mut ctx = base_context(&s.url, base);
-        ctx.insert("section", &section_ctx(data, i));
-        let default = if i == 0 { "index.html" } else { "section.html" };
-        let template = s.meta.template.as_deref().unwrap_or(default);
-        theme.render(template, &ctx).map(|html| RenderedFile {
-            path: output_path(&s.url),
-            bytes: html.into_bytes(),
-        })
-    });
-    let singles = rayon::iter::once(()).flat_map_iter(|()| {
-        let mut out = vec![
-            theme
-                .render("404.html", &base_context("/404.html", base))
-                .map(|html| RenderedFile {
-                    path: "404.html".into(),
-                    bytes: html.into_bytes(),
-                }),
-        ];
-        if has_timeline(site) {
-            out.push(render_timeline(theme, data));
-        }
-        if !site.config.glossary.is_empty() {
-            out.push(render_glossary(theme, data));
-        }
-        out
-    });
     // Each file is written as soon as it is rendered; only its path is kept.
-    let outcomes: Vec<Result<String, Error>> = pages
-        .chain(sections)
-        .chain(singles)
-        .map(|r| {
-            let file = r.map_err(Error::from)?;
-            let path = file.path.clone();
-            emit(file)?;
-            Ok(path)
+    let outcomes: Vec<Result<(String, Vec<Read>), Error>> = targets
+        .par_iter()
+        .map(|&t| {
+            let out = render_target(theme, site, t)?;
+            let path = out.file.path.clone();
+            emit(out.file)?;
+            Ok((path, out.reads))
         })
         .collect();
-    let mut paths = HashSet::with_capacity(outcomes.len());
+    let mut done = Vec::with_capacity(outcomes.len());
     let mut problems = Diagnostics::default();
     for outcome in outcomes {
         match outcome {
-            Ok(path) => {
-                paths.insert(path);
-            }
+            Ok(d) => done.push(d),
             Err(Error::Site(d)) => problems.extend(d.0),
             Err(other) => return Err(other),
         }
     }
-    problems.into_result(paths)
+    problems.into_result(done)
 }
 
-/// Renders the page `i` alone (the incremental path re-renders one page).
-pub fn render_page(theme: &Theme, data: &SiteData, i: usize) -> Result<RenderedFile, Diagnostic> {
-    let p = &data.site.pages[i];
-    let mut ctx = base_context(&p.url, &data.site.config.base_url);
-    ctx.insert("page", &page_ctx(data, &theme.events, i));
-    let template = p.meta.template.as_deref().unwrap_or("page.html");
-    if !theme.has(template) {
-        return Err(missing_templates(theme, data.site)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| Diagnostic::file(&p.file, format!("template `{template}` not found"))));
+/// Renders one output, noting what it read.
+fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, Diagnostic> {
+    let url = target.url(site);
+    let mut ctx = base_context(site, url);
+    let mut reads = vec![Read::Site];
+    match target {
+        Target::Page(id) => ctx.insert("page", &page_ctx(site, &theme.events, id, &mut reads)),
+        Target::Section(id) => ctx.insert("section", &section_ctx(site, id, &mut reads)),
+        Target::Timeline => timeline_context(theme, site, &mut ctx, &mut reads),
+        Target::Glossary => glossary_context(site, &mut ctx, &mut reads),
+        Target::NotFound => {}
     }
-    theme.render(template, &ctx).map(|html| RenderedFile {
-        path: output_path(&p.url),
-        bytes: html.into_bytes(),
+    let (template, _) = target.template(site);
+    let html = theme.render(&template, &ctx)?;
+    reads.extend(theme.recorder.take(url));
+    Ok(Output {
+        file: RenderedFile {
+            path: target.path(site),
+            bytes: html.into_bytes(),
+        },
+        reads,
     })
 }
 
-fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagnostic> {
-    let site = data.site;
+fn timeline_context(theme: &Theme, site: &Site, ctx: &mut Context, reads: &mut Vec<Read>) {
+    reads.extend([Read::Events, Read::Timeline]);
     let link = timeline_link(site);
-    let mut ctx = base_context(&link.url, &site.config.base_url);
-    let mut actors: Vec<String> = data.events.iter().flat_map(|e| e.actors.iter().cloned()).collect();
+    let events = &theme.events;
+    let mut actors: Vec<String> = site.events.iter().flat_map(|e| e.meta.actors.iter().cloned()).collect();
     actors.sort();
     actors.dedup();
     let mut years: Vec<YearCtx> = Vec::new();
-    // `theme.events` is `data.events` as templates see it, in the same order.
-    for (raw, e) in data.events.iter().zip(theme.events.iter()) {
-        let year = raw.date.year_number();
+    for e in events.iter() {
+        let year = e.span.0.year_number();
         match years.last_mut() {
             Some(y) if y.year == year => y.events.push(e.clone()),
             _ => years.push(YearCtx {
@@ -394,35 +402,32 @@ fn render_timeline(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
             }),
         }
     }
-    let json_ld = timeline::export::json_ld(data.events, &link.title, &link.permalink);
+    let json_ld = crate::timeline::export::json_ld(&site.events, &link.title, &link.permalink);
     ctx.insert(
         "timeline",
         &TimelineCtx {
             years,
-            count: data.events.len(),
+            count: events.len(),
             actors,
             json_ld,
         },
     );
-    let (content, summary) = match (&site.timeline_section, data.timeline_md) {
-        (Some(s), Some(md)) => (md.html.clone(), s.meta.summary.clone()),
-        _ => (String::new(), None),
+    let (content, summary) = match &site.timeline_section {
+        Some(s) => (s.html.html.clone(), s.meta.summary.clone()),
+        None => (String::new(), None),
     };
-    ctx.insert("section", &generated_section(site, &link, summary, content));
-    let template = site
-        .timeline_section
-        .as_ref()
-        .and_then(|s| s.meta.template.clone())
-        .unwrap_or_else(|| "timeline.html".into());
-    theme.render(&template, &ctx).map(|html| RenderedFile {
-        path: output_path(&link.url),
-        bytes: html.into_bytes(),
-    })
+    ctx.insert("section", &generated_section(site, &link, summary, content, reads));
 }
 
 /// `section` for a page the site generates (timeline, glossary): a child of
 /// the home page with no listing of its own.
-fn generated_section(site: &Site, link: &LinkCtx, summary: Option<String>, content: String) -> SectionCtx {
+fn generated_section(
+    site: &Site,
+    link: &LinkCtx,
+    summary: Option<String>,
+    content: String,
+    reads: &mut Vec<Read>,
+) -> SectionCtx {
     SectionCtx {
         title: link.title.clone(),
         summary,
@@ -432,19 +437,17 @@ fn generated_section(site: &Site, link: &LinkCtx, summary: Option<String>, conte
         toc: Vec::new(),
         pages: Vec::new(),
         subsections: Vec::new(),
-        ancestors: ancestors(site, Some(0)),
+        ancestors: ancestors(site, Some(SectionId::HOME), reads),
     }
 }
 
-fn render_glossary(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagnostic> {
-    let site = data.site;
-    let link = context::glossary_link(site);
-    let mut ctx = base_context(&link.url, &site.config.base_url);
+fn glossary_context(site: &Site, ctx: &mut Context, reads: &mut Vec<Read>) {
+    let link = glossary_link(site);
     let mut terms: Vec<TermCtx> = site
         .config
         .glossary
         .iter()
-        .zip(data.glossary_md)
+        .zip(&site.glossary)
         .map(|(t, definition)| TermCtx {
             id: t.anchor(),
             term: t.term.clone(),
@@ -454,9 +457,5 @@ fn render_glossary(theme: &Theme, data: &SiteData) -> Result<RenderedFile, Diagn
         .collect();
     terms.sort_by_key(|t| t.term.to_lowercase());
     ctx.insert("glossary", &terms);
-    ctx.insert("section", &generated_section(site, &link, None, String::new()));
-    theme.render("glossary.html", &ctx).map(|html| RenderedFile {
-        path: output_path(&link.url),
-        bytes: html.into_bytes(),
-    })
+    ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
 }

@@ -3,10 +3,10 @@
 
 use serde_json::{Value, json};
 
-use super::Event;
 use crate::config::Config;
 use crate::date::{PartialDate, Precision};
 use crate::markdown::strip_tags;
+use crate::model::Event;
 
 /// TimelineJS3 date object: only the parts the date has (no invented day).
 fn tljs_date(d: &PartialDate) -> Value {
@@ -28,13 +28,13 @@ pub fn timelinejs(events: &[Event], config: &Config, title: &str, permalink: &st
         .map(|e| {
             let mut item = json!({
                 "unique_id": e.id,
-                "start_date": tljs_date(&e.date),
-                "text": { "headline": e.title, "text": e.description },
+                "start_date": tljs_date(&e.meta.date),
+                "text": { "headline": e.meta.title, "text": e.description },
             });
-            if let Some(end) = &e.end {
+            if let Some(end) = &e.meta.end {
                 item["end_date"] = tljs_date(end);
             }
-            if let Some(cat) = e.category.as_deref().and_then(|c| config.category(c)) {
+            if let Some(cat) = e.meta.category.as_deref().and_then(|c| config.category(c)) {
                 item["group"] = json!(cat.label);
             }
             item["display_date"] = json!(e.when(config.date_style()));
@@ -58,11 +58,11 @@ pub fn json_ld(events: &[Event], title: &str, permalink: &str) -> String {
         .map(|(i, e)| {
             let mut ev = json!({
                 "@type": "Event",
-                "name": e.title,
-                "startDate": e.date.iso(),
+                "name": e.meta.title,
+                "startDate": e.meta.date.iso(),
                 "url": format!("{permalink}#{}", e.id),
             });
-            if let Some(end) = &e.end {
+            if let Some(end) = &e.meta.end {
                 ev["endDate"] = json!(end.iso());
             }
             let text = strip_tags(&e.description);
@@ -109,9 +109,9 @@ pub fn icalendar(events: &[Event], config: &Config, permalink: &str) -> String {
     line("PRODID:-//dossier//timeline//EN".into());
     line("CALSCALE:GREGORIAN".into());
     line(format!("X-WR-CALNAME:{}", escape(&config.title)));
-    for e in events.iter().filter(|e| e.date.precision() == Precision::Day) {
-        let start = e.date.first_day();
-        let last = e.end.map_or(start, |end| end.last_day());
+    for e in events.iter().filter(|e| e.meta.date.precision() == Precision::Day) {
+        let start = e.meta.date.first_day();
+        let last = e.meta.end.map_or(start, |end| end.last_day());
         let end = last.tomorrow().unwrap_or(last);
         line("BEGIN:VEVENT".into());
         line(format!("UID:{}@{host}", e.id));
@@ -119,12 +119,12 @@ pub fn icalendar(events: &[Event], config: &Config, permalink: &str) -> String {
         line(format!("DTSTAMP:{}T000000Z", compact(start)));
         line(format!("DTSTART;VALUE=DATE:{}", compact(start)));
         line(format!("DTEND;VALUE=DATE:{}", compact(end)));
-        line(format!("SUMMARY:{}", escape(&e.title)));
+        line(format!("SUMMARY:{}", escape(&e.meta.title)));
         let text = strip_tags(&e.description);
         if !text.trim().is_empty() {
             line(format!("DESCRIPTION:{}", escape(text.trim())));
         }
-        if let Some(cat) = e.category.as_deref().and_then(|c| config.category(c)) {
+        if let Some(cat) = e.meta.category.as_deref().and_then(|c| config.category(c)) {
             line(format!("CATEGORIES:{}", escape(&cat.label)));
         }
         line(format!("URL:{permalink}#{}", e.id));

@@ -1,4 +1,5 @@
-//! Timeline events: checked, given ids, ordered, and grouped by year.
+//! The timeline stage: checks every event, gives it its id, related pages
+//! and description, and puts the site's events in timeline order.
 //!
 //! Events come from `content/timeline/*.md` (one per file) and from any page's
 //! `events:` list (those link back to their page).
@@ -6,157 +7,171 @@
 pub mod export;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::Path;
 
-use serde::Serialize;
-
-use crate::content::{RawEvent, Site, locate};
+use crate::content::frontmatter::locate;
 use crate::date::PartialDate;
 use crate::error::{Diagnostic, did_you_mean};
-use crate::markdown::{self, LinkMap, Refs};
+use crate::markdown::{self, Refs};
+use crate::model::{Event, EventOrigin, Site, SourceText};
 
-/// A checked event, ready to render.
-#[derive(Debug, Clone, Serialize)]
-pub struct Event {
-    pub id: String,
-    pub title: String,
-    pub date: PartialDate,
-    pub end: Option<PartialDate>,
-    pub category: Option<String>,
-    pub actors: Vec<String>,
-    pub sources: Vec<String>,
-    /// URLs of the related pages (and of the page that lists it).
-    pub related: Vec<String>,
-    /// The description, as HTML.
-    pub description: String,
-    /// The page whose `events:` holds it.
-    #[serde(skip)]
-    pub page: Option<usize>,
-    #[serde(skip)]
-    pub file: PathBuf,
-}
-
-/// Checks every event and returns them in timeline order: by first possible
-/// day, then by precision, then in the order they were written.
-pub fn build(site: &Site, links: &LinkMap) -> (Vec<Event>, Vec<Diagnostic>) {
+/// Checks every event of `site`, fills in what the timeline adds, and sorts
+/// them: by first possible day, then by precision, then in the order they
+/// were written. Returns every problem found.
+pub fn build(site: &mut Site) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut events = Vec::new();
     // Explicit ids are reserved first, so a derived id never takes one.
     let mut taken: HashSet<String> = site.events.iter().filter_map(|e| e.meta.id.clone()).collect();
     let mut seen_explicit = HashSet::new();
-    for raw in &site.events {
-        let mut check = |needle: &str, message: String, hint: String| {
-            problems.push(at(raw, needle, message).with_hint(hint));
-        };
-        let meta = &raw.meta;
-        if let Some(end) = meta.end.filter(|end| *end < meta.date) {
-            check(
-                "end:",
-                format!("the event ends ({}) before it starts ({})", end.iso(), meta.date.iso()),
-                "swap `date` and `end`, or fix one of them".into(),
-            );
-        }
-        if let Some(cat) = &meta.category
-            && site.config.category(cat).is_none()
-        {
-            let ids = site.config.timeline.categories.iter().map(|c| c.id.as_str());
-            let hint = match did_you_mean(cat, ids) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "add it under `timeline: categories:` in site.yaml, or use one listed there".into(),
-            };
-            check("category:", format!("unknown category `{cat}`"), hint);
-        }
-        for source in &meta.sources {
-            let on_page = raw
-                .page
-                .is_some_and(|p| site.pages[p].meta.sources.iter().any(|s| &s.id == source));
-            if site.config.source(source).is_none() && !on_page {
-                check(
-                    source,
-                    format!("unknown source `{source}`"),
-                    "define it under `sources:` in site.yaml (or on the page)".into(),
-                );
-            }
-        }
-        for actor in &meta.actors {
-            if site.config.person(actor).is_none() {
-                let ids = site.config.people.iter().map(|p| p.id.as_str());
-                let hint = match did_you_mean(actor, ids) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "actors are ids from `people:` in site.yaml; add them there (id, name, role)".into(),
-                };
-                check(actor, format!("unknown actor `{actor}`"), hint);
-            }
-        }
-        let mut related = Vec::new();
-        if let Some(p) = raw.page {
-            related.push(site.pages[p].url.clone());
-        }
-        for link in &meta.related {
-            match links.resolve(&raw.rel, link) {
-                Some(url) if !related.contains(&url) => related.push(url),
-                Some(_) => {}
-                None => check(
-                    link,
-                    format!("related page `{link}` does not exist"),
-                    "link to a .md file under content/, e.g. \"@/explainers/pay.md\"".into(),
-                ),
-            }
-        }
-        let id = match &meta.id {
+    let mut events = std::mem::take(&mut site.events);
+    for event in &mut events {
+        let place = Place::of(site, event);
+        problems.extend(check(site, event, &place));
+        let related = related(site, event, &place, &mut problems);
+        let id = match &event.meta.id {
             Some(id) => {
                 if !is_valid_id(id) {
-                    check(
-                        "id:",
-                        format!("`{id}` cannot be an event id"),
-                        "start it with a letter and use letters, digits, `-` and `_`, e.g. `eleventh-strike`".into(),
-                    );
+                    problems.push(place.at("id", id, format!("`{id}` cannot be an event id")).with_hint(
+                        "start it with a letter and use letters, digits, `-` and `_`, e.g. `eleventh-strike`",
+                    ));
                 }
-                if !seen_explicit.insert(id.as_str()) {
-                    check(
-                        "id:",
-                        format!("event id `{id}` is used twice"),
-                        "give each event its own `id`".into(),
+                if !seen_explicit.insert(id.clone()) {
+                    problems.push(
+                        place
+                            .at("id", id, format!("event id `{id}` is used twice"))
+                            .with_hint("give each event its own `id`"),
                     );
                 }
                 id.clone()
             }
-            None => derive_id(&meta.date, &meta.title, &mut taken),
+            None => derive_id(&event.meta.date, &event.meta.title, &mut taken),
         };
-        let (rendered, found) = markdown::render(&raw.body, &raw.rel, raw.body_line.max(1), links, Refs::default());
-        if !found.is_empty() {
-            let text = crate::content::frontmatter::text_for_quoting(&site.root.join(&raw.file));
-            for p in found {
-                problems.push(Diagnostic::at(&raw.file, &text, p.line, p.col, p.message).with_hint(p.hint));
-            }
-        }
-        events.push(Event {
-            id,
-            title: meta.title.clone(),
-            date: meta.date,
-            end: meta.end,
-            category: meta.category.clone(),
-            actors: meta.actors.clone(),
-            sources: meta.sources.clone(),
-            related,
-            description: rendered.html,
-            page: raw.page,
-            file: raw.file.clone(),
-        });
+        let (rendered, found) = markdown::render(place.body, place.rel, place.body_line, &site.links, Refs::default());
+        problems.extend(
+            found
+                .into_iter()
+                .map(|p| Diagnostic::at(place.file, &place.text.text, p.line, p.col, p.message).with_hint(p.hint)),
+        );
+        (event.id, event.related, event.description) = (id, related, rendered.html);
     }
     // A stable sort keeps the written order among equal dates.
-    events.sort_by_key(|e| e.date);
-    (events, problems)
+    events.sort_by_key(|e| e.meta.date);
+    site.events = events;
+    problems
 }
 
-impl Event {
-    /// "27 June – 2 July 2024", or the date alone.
-    pub fn when(&self, style: crate::date::DateStyle) -> String {
-        self.end.map_or_else(
-            || self.date.display_in(style),
-            |end| self.date.display_range_in(&end, style),
-        )
+/// Where an event was written, to point at its keys and quote its lines.
+struct Place<'a> {
+    file: &'a Path,
+    rel: &'a str,
+    text: &'a SourceText,
+    /// For a page's event: its item in the page's `events:` list.
+    item: Option<usize>,
+    body: &'a str,
+    body_line: usize,
+}
+
+impl<'a> Place<'a> {
+    fn of(site: &'a Site, e: &'a Event) -> Place<'a> {
+        match &e.origin {
+            EventOrigin::File { file, rel, text } => Place {
+                file,
+                rel,
+                text,
+                item: None,
+                body: text.body(),
+                body_line: text.body_line,
+            },
+            EventOrigin::Page { page, index } => {
+                let p = site.page(*page);
+                let body = e.meta.description.as_deref().unwrap_or("");
+                let first = body.lines().next().unwrap_or("description");
+                Place {
+                    file: &p.file,
+                    rel: &p.rel,
+                    text: &p.text,
+                    item: Some(*index),
+                    body,
+                    body_line: locate(&p.text, "events", Some(*index), first).0,
+                }
+            }
+        }
     }
+
+    /// A problem with the value `needle` of the event's `key`.
+    fn at(&self, key: &str, needle: &str, message: String) -> Diagnostic {
+        let (line, col) = match self.item {
+            // Inside the page's event item: the key's line, then the value on it.
+            Some(n) => locate(self.text, "events", Some(n), needle),
+            None => locate(self.text, key, None, needle),
+        };
+        Diagnostic::at(self.file, &self.text.text, line, col, message)
+    }
+}
+
+/// What the front matter alone cannot check: the end after the start, and
+/// category, sources and actors that exist.
+fn check(site: &Site, event: &Event, place: &Place) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let meta = &event.meta;
+    let config = &site.config;
+    if let Some(end) = meta.end.filter(|end| *end < meta.date) {
+        problems.push(
+            place
+                .at(
+                    "end",
+                    &end.iso(),
+                    format!("the event ends ({}) before it starts ({})", end.iso(), meta.date.iso()),
+                )
+                .with_hint("swap `date` and `end`, or fix one of them"),
+        );
+    }
+    if let Some(cat) = meta.category.as_ref().filter(|c| config.category(c).is_none()) {
+        let ids = config.timeline.categories.iter().map(|c| c.id.as_str());
+        let hint = match did_you_mean(cat, ids) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "add it under `timeline: categories:` in site.yaml, or use one listed there".into(),
+        };
+        problems.push(place.at("category", cat, format!("unknown category `{cat}`")).with_hint(hint));
+    }
+    for source in &meta.sources {
+        let on_page = event
+            .page()
+            .is_some_and(|p| site.page(p).meta.sources.iter().any(|s| &s.id == source));
+        if config.source(source).is_none() && !on_page {
+            problems.push(
+                place
+                    .at("sources", source, format!("unknown source `{source}`"))
+                    .with_hint("define it under `sources:` in site.yaml (or on the page)"),
+            );
+        }
+    }
+    for actor in meta.actors.iter().filter(|a| config.person(a).is_none()) {
+        let ids = config.people.iter().map(|p| p.id.as_str());
+        let hint = match did_you_mean(actor, ids) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "actors are ids from `people:` in site.yaml; add them there (id, name, role)".into(),
+        };
+        problems.push(place.at("actors", actor, format!("unknown actor `{actor}`")).with_hint(hint));
+    }
+    problems
+}
+
+/// The URLs of the pages an event concerns: the page listing it, then its `related` links.
+fn related(site: &Site, event: &Event, place: &Place, problems: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut related: Vec<String> = event.page().map(|p| site.page(p).url.clone()).into_iter().collect();
+    for link in &event.meta.related {
+        match site.links.resolve(place.rel, link) {
+            Some(url) if !related.contains(&url) => related.push(url),
+            Some(_) => {}
+            None => problems.push(
+                place
+                    .at("related", link, format!("related page `{link}` does not exist"))
+                    .with_hint("link to a .md file under content/, e.g. \"@/explainers/pay.md\""),
+            ),
+        }
+    }
+    related
 }
 
 /// Ids become HTML ids and URL fragments: starting with a letter keeps them
@@ -168,7 +183,7 @@ fn is_valid_id(id: &str) -> bool {
 
 /// `event-2024-06-27-11th-strike`, made unique against ids already taken.
 fn derive_id(date: &PartialDate, title: &str, taken: &mut HashSet<String>) -> String {
-    let base = format!("event-{}-{}", date.iso(), markdown::slugify(title));
+    let base = format!("event-{}-{}", date.iso(), crate::text::slugify(title));
     let mut id = base.clone();
     let mut n = 1;
     while taken.contains(&id) {
@@ -177,16 +192,4 @@ fn derive_id(date: &PartialDate, title: &str, taken: &mut HashSet<String>) -> St
     }
     taken.insert(id.clone());
     id
-}
-
-fn at(raw: &RawEvent, needle: &str, message: String) -> Diagnostic {
-    let (line, col) = locate(&raw.front, needle);
-    let line = line + raw.front_line - 2;
-    Diagnostic::at(
-        &raw.file,
-        &format!("{}{}", "---\n".repeat(raw.front_line - 1), raw.front),
-        line,
-        col,
-        message,
-    )
 }

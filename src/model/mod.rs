@@ -1,0 +1,400 @@
+//! The one site model. Every stage fills in or reads this [`Site`]:
+//!
+//! - `content` walks `content/` and creates the sections, pages, assets and
+//!   the events as written (their front matter and decoded text);
+//! - `convert` (Markdown) fills in each page's and section's [`Html`];
+//! - `timeline` checks the events, gives them ids, related pages and
+//!   descriptions, and puts them in timeline order;
+//! - `render`, `feeds`, `pipeline` and `project` only read it.
+//!
+//! Pages and sections are named by typed ids ([`PageId`], [`SectionId`]),
+//! never by bare indexes. The site-wide names (the timeline's and the
+//! glossary's URLs, the source folders) live here and nowhere else. This
+//! module imports no stage.
+
+pub mod meta;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::date::PartialDate;
+pub use meta::{EventMeta, KeyFigure, PageMeta, Position, Question, SectionMeta, SortBy, Update, UpdateKind};
+
+/// The folder under `content/` whose files are timeline events.
+pub const TIMELINE_DIR: &str = "timeline";
+/// The timeline page's URL, when the site has one.
+pub const TIMELINE_URL: &str = "/timeline/";
+/// The glossary page's URL, when the site has a glossary.
+pub const GLOSSARY_URL: &str = "/glossary/";
+/// The folders of a site that hold its sources (besides `site.yaml`).
+pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// A page of [`Site::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub(crate) u32);
+
+/// A section of [`Site::sections`]; [`SectionId::HOME`] is the home page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub(crate) u32);
+
+impl PageId {
+    pub(crate) fn new(i: usize) -> PageId {
+        PageId(i as u32)
+    }
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl SectionId {
+    pub(crate) const HOME: SectionId = SectionId(0);
+    pub(crate) fn new(i: usize) -> SectionId {
+        SectionId(i as u32)
+    }
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Everything the site is made of, loaded and converted.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site root, canonical.
+    pub root: PathBuf,
+    pub config: Config,
+    /// `sections[0]` is the home page; parents come before their children.
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    /// Timeline events, in timeline order once the timeline stage has run.
+    pub events: Vec<Event>,
+    /// The timeline's own `content/timeline/_index.md`, when there is one.
+    pub timeline_section: Option<Section>,
+    /// Which URL each Markdown file became, for links between them.
+    pub links: LinkMap,
+    /// The HTML of each glossary definition (same order as `config.glossary`).
+    pub glossary: Vec<String>,
+}
+
+/// A Markdown page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The file, relative to the site root (`content/explainers/pay.md`).
+    pub file: PathBuf,
+    /// The file relative to `content/` (`explainers/pay.md`): what links name.
+    pub rel: String,
+    pub meta: PageMeta,
+    pub text: SourceText,
+    pub url: String,
+    pub section: SectionId,
+    /// Filled in by the Markdown stage.
+    pub html: PageHtml,
+}
+
+/// A folder of `content/`: a listing page, with optional front matter and intro.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Its `_index.md`, when it has one.
+    pub file: Option<PathBuf>,
+    /// The folder relative to `content/` (`""` for the home page).
+    pub dir: String,
+    pub meta: SectionMeta,
+    pub text: SourceText,
+    pub url: String,
+    pub parent: Option<SectionId>,
+    /// Its pages, in the section's order (`sort_by`).
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+    /// The intro, filled in by the Markdown stage.
+    pub html: Rendered,
+}
+
+/// A Markdown file's decoded text (BOM dropped, line endings made LF), kept
+/// so every problem found later can quote its line without reading the file
+/// again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceText {
+    pub text: String,
+    /// The front matter's YAML.
+    pub front: Range<usize>,
+    /// 1-based line on which the YAML starts.
+    pub front_line: usize,
+    pub body: Range<usize>,
+    /// 1-based line on which the body starts.
+    pub body_line: usize,
+}
+
+impl SourceText {
+    pub fn front(&self) -> &str {
+        &self.text[self.front.clone()]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+}
+
+/// A file copied as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Output path relative to the output folder, `/`-separated.
+    pub dest: String,
+    /// The file relative to `content/`, as named.
+    pub rel: String,
+    /// The page bundle folder it belongs to (relative to `content/`), if any.
+    pub bundle: Option<String>,
+}
+
+/// A timeline event: its front matter as written, where it was written, and
+/// what the timeline stage made of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub meta: EventMeta,
+    pub origin: EventOrigin,
+    /// Filled in by the timeline stage: its id (written, or derived).
+    pub id: String,
+    /// Filled in by the timeline stage: URLs of the pages it concerns (the
+    /// page that lists it first).
+    pub related: Vec<String>,
+    /// Filled in by the timeline stage: the description as HTML.
+    pub description: String,
+}
+
+/// Where an event was written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventOrigin {
+    /// A file of `content/timeline/`; its body is the description.
+    File {
+        file: PathBuf,
+        rel: String,
+        text: SourceText,
+    },
+    /// Item `index` of a page's `events:` list.
+    Page { page: PageId, index: usize },
+}
+
+impl Event {
+    /// Its first and last dates.
+    pub fn span(&self) -> (PartialDate, PartialDate) {
+        (self.meta.date, self.meta.end.unwrap_or(self.meta.date))
+    }
+
+    /// "27 June – 2 July 2024", or the date alone.
+    pub fn when(&self, style: crate::date::DateStyle) -> String {
+        self.meta.end.map_or_else(
+            || self.meta.date.display_in(style),
+            |end| self.meta.date.display_range_in(&end, style),
+        )
+    }
+
+    /// The page whose `events:` list holds it.
+    pub fn page(&self) -> Option<PageId> {
+        match self.origin {
+            EventOrigin::Page { page, .. } => Some(page),
+            EventOrigin::File { .. } => None,
+        }
+    }
+}
+
+/// The HTML of one page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageHtml {
+    pub body: Rendered,
+    /// One per `positions` entry: what the party says.
+    pub positions: Vec<String>,
+    /// One per `questions` entry: the answer.
+    pub answers: Vec<String>,
+    /// One per `what_next` item.
+    pub what_next: Vec<String>,
+}
+
+/// What the Markdown of one text became.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// The part before `<!-- more -->`, or else the first paragraph.
+    pub summary: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    /// Minutes, at least 1.
+    pub reading_time: usize,
+}
+
+/// A heading in the table of contents, with the headings under it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// Maps Markdown files (relative to `content/`) to the URLs they became.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LinkMap {
+    urls: HashMap<String, String>,
+}
+
+impl LinkMap {
+    pub fn insert(&mut self, rel: impl Into<String>, url: impl Into<String>) {
+        self.urls.insert(rel.into(), url.into());
+    }
+
+    /// The URL of the Markdown file `rel` (relative to `content/`).
+    pub fn get(&self, rel: &str) -> Option<&str> {
+        self.urls.get(rel).map(String::as_str)
+    }
+
+    /// Resolves a link written in the file `from` (relative to `content/`):
+    /// `@/explainers/pay.md#why` or `/explainers/pay.md` from the content
+    /// root, or `../pay.md` from the file's folder. `None` when no such file
+    /// was loaded.
+    pub fn resolve(&self, from: &str, link: &str) -> Option<String> {
+        let (path, fragment) = match link.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (link, None),
+        };
+        // Links are URLs: `my%20notes.md` names `my notes.md`.
+        let path = crate::text::percent_decode(path);
+        let rel = match path.strip_prefix("@/").or_else(|| path.strip_prefix('/')) {
+            Some(rooted) => normalize("", rooted)?,
+            None => normalize(parent_dir(from), &path)?,
+        };
+        let url = self.urls.get(&rel)?;
+        Some(match fragment {
+            Some(f) if url.contains('#') => format!("{}#{f}", url.split('#').next().unwrap_or(url)),
+            Some(f) => format!("{url}#{f}"),
+            None => url.clone(),
+        })
+    }
+}
+
+/// Joins `path` onto `base`, folding `.` and `..`; `None` if it climbs out of `content/`.
+fn normalize(base: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in path.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Site {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.index()]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.index()]
+    }
+
+    pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId::new)
+    }
+
+    pub fn section_ids(&self) -> impl Iterator<Item = SectionId> + use<> {
+        (0..self.sections.len()).map(SectionId::new)
+    }
+
+    /// Does the site have a timeline page (events, or a timeline `_index.md`)?
+    pub fn has_timeline(&self) -> bool {
+        !self.events.is_empty() || self.timeline_section.is_some()
+    }
+
+    /// Does the site have a glossary page?
+    pub fn has_glossary(&self) -> bool {
+        !self.config.glossary.is_empty()
+    }
+
+    /// The absolute URL of a path of the site.
+    pub fn permalink(&self, url: &str) -> String {
+        format!("{}{url}", self.config.base_url)
+    }
+
+    /// The page written in `rel` (relative to `content/`).
+    pub fn page_by_rel(&self, rel: &str) -> Option<PageId> {
+        self.pages.iter().position(|p| p.rel == rel).map(PageId::new)
+    }
+
+    /// The page at `url`.
+    pub fn page_by_url(&self, url: &str) -> Option<PageId> {
+        self.pages.iter().position(|p| p.url == url).map(PageId::new)
+    }
+}
+
+/// `explainers/pay.md` -> `explainers`; `pay.md` -> ``.
+pub fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// A folder or file name as a URL segment: spaces become hyphens, the rest is kept.
+pub fn url_segment(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join("-")
+}
+
+/// The URL of a folder of `content/`: `my notes/a` -> `/my-notes/a/`.
+pub fn dir_url(dir: &str) -> String {
+    if dir.is_empty() {
+        return "/".into();
+    }
+    let segments: Vec<String> = dir.split('/').map(url_segment).collect();
+    format!("/{}/", segments.join("/"))
+}
+
+/// The file an HTML page is written to: `/explainers/pay/` -> `explainers/pay/index.html`.
+pub fn output_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links() -> LinkMap {
+        let mut l = LinkMap::default();
+        l.insert("explainers/pay.md", "/explainers/pay/");
+        l.insert("_index.md", "/");
+        l
+    }
+
+    #[test]
+    fn rewrites_relative_and_rooted_md_links() {
+        let l = links();
+        assert_eq!(
+            l.resolve("explainers/cost.md", "pay.md").as_deref(),
+            Some("/explainers/pay/")
+        );
+        assert_eq!(
+            l.resolve("about.md", "explainers/pay.md#why").as_deref(),
+            Some("/explainers/pay/#why")
+        );
+        assert_eq!(
+            l.resolve("a/b/c.md", "@/explainers/pay.md").as_deref(),
+            Some("/explainers/pay/")
+        );
+        assert_eq!(l.resolve("explainers/pay.md", "../_index.md").as_deref(), Some("/"));
+        assert_eq!(l.resolve("x.md", "../../etc/passwd.md"), None);
+        assert_eq!(l.resolve("x.md", "missing.md"), None);
+    }
+
+    #[test]
+    fn links_may_be_percent_encoded_or_rooted() {
+        let mut l = links();
+        l.insert("my notes/p.md", "/my-notes/p/");
+        assert_eq!(
+            l.resolve("a/b.md", "/explainers/pay.md").as_deref(),
+            Some("/explainers/pay/")
+        );
+        assert_eq!(l.resolve("x.md", "my%20notes/p.md").as_deref(), Some("/my-notes/p/"));
+    }
+}

@@ -1,0 +1,260 @@
+//! The build, stage by stage: load (config, content, Markdown, timeline),
+//! render every output, write them all to a staging folder and swap it in.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::model::Site;
+use crate::output::{Copy, Emit, RenderedFile};
+use crate::render::{Read, ReadsByOutput, Theme};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site's folder (holding `content/`).
+    pub root: PathBuf,
+    /// Where to write; `root/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+    /// Replaces `base_url` from `site.yaml` (e.g. for a preview server).
+    pub base_url: Option<String>,
+    /// `false` for `check`: do everything but write.
+    pub write: bool,
+    /// Build even when nothing changed since the last build (see [`crate::stamp`]).
+    pub force: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            write: true,
+            force: false,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub events: usize,
+    /// Files copied as they are (content assets and static files).
+    pub assets: usize,
+    pub elapsed: Duration,
+    /// The output folder, when something was written.
+    pub output: Option<PathBuf>,
+    /// Nothing had changed since the last build: nothing was done.
+    pub up_to_date: bool,
+}
+
+impl std::fmt::Display for BuildReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} pages, {} sections, {} events, {} assets in {} ms",
+            self.pages,
+            self.sections,
+            self.events,
+            self.assets,
+            self.elapsed.as_millis()
+        )?;
+        match &self.output {
+            Some(out) if self.up_to_date => write!(f, " -> {} (up to date: nothing changed)", out.display()),
+            Some(out) => write!(f, " -> {}", out.display()),
+            None => write!(f, " (checked, nothing written)"),
+        }
+    }
+}
+
+/// The site folder, canonical.
+pub fn site_root(root: &Path) -> Result<PathBuf, Error> {
+    std::fs::canonicalize(root)
+        .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", root.display())))
+}
+
+/// Stages 1-4: config, content, Markdown, timeline. Every problem is reported.
+pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
+    let mut config = Config::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let (mut site, mut problems) = crate::content::load(root, config, opts.drafts);
+    problems.extend(crate::content::check_references(&site));
+    crate::convert::convert(&mut site, &mut problems);
+    problems.extend(crate::timeline::build(&mut site));
+    stop_if_any(problems)?;
+    Ok(site)
+}
+
+/// The theme, with template functions that see this site.
+pub fn load_theme(site: &Site) -> Result<Theme, Error> {
+    Theme::load(site).map_err(|p| Diagnostics(p).into())
+}
+
+/// The outputs the build writes besides the templates' HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataFile {
+    Atom,
+    Sitemap,
+    /// `timeline.json` (TimelineJS3), when there is a timeline.
+    TimelineJson,
+    /// `timeline.ics` (iCalendar), when there is a timeline.
+    TimelineIcs,
+}
+
+/// Every data file of the site.
+pub fn data_files(site: &Site) -> Vec<DataFile> {
+    let mut all = vec![DataFile::Atom, DataFile::Sitemap];
+    if site.has_timeline() {
+        all.extend([DataFile::TimelineJson, DataFile::TimelineIcs]);
+    }
+    all
+}
+
+/// Makes one data file, with what it read (as templates' outputs note theirs).
+pub fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read>) {
+    let link = crate::render::context::timeline_link(site);
+    let config = &site.config;
+    let (path, text, reads) = match which {
+        DataFile::Atom | DataFile::Sitemap => {
+            let reads: Vec<Read> = site
+                .pages
+                .iter()
+                .flat_map(|p| [Read::Link(p.rel.clone()), Read::Updates(p.rel.clone())])
+                // Which pages there are: a new or deleted page changes a listing.
+                .chain(site.sections.iter().flat_map(|s| {
+                    [Read::SectionLink(s.dir.clone()), Read::Listing(s.dir.clone())]
+                }))
+                .collect();
+            match which {
+                DataFile::Atom => ("atom.xml", crate::feeds::atom(site), reads),
+                _ => ("sitemap.xml", crate::feeds::sitemap(site), reads),
+            }
+        }
+        DataFile::TimelineJson => (
+            "timeline.json",
+            crate::timeline::export::timelinejs(&site.events, config, &link.title, &link.permalink),
+            vec![Read::Events, Read::Timeline],
+        ),
+        DataFile::TimelineIcs => (
+            "timeline.ics",
+            crate::timeline::export::icalendar(&site.events, config, &link.permalink),
+            vec![Read::Events],
+        ),
+    };
+    let file = RenderedFile {
+        path: path.into(),
+        bytes: text.into_bytes(),
+    };
+    (file, [Read::Site].into_iter().chain(reads).collect())
+}
+
+/// Stages 5-6: renders every output file into `emit`. Returns the files to
+/// copy as they are, checked for clashes, and each output's reads.
+pub fn render_tree(site: &Site, theme: &Theme, emit: &Emit) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
+    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), emit)?;
+    for which in data_files(site) {
+        let (file, reads) = data_file(site, which);
+        done.push((file.path.clone(), reads));
+        emit(file)?;
+    }
+    let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
+    let copies = copies(site, theme, &rendered)?;
+    Ok((copies, done))
+}
+
+/// The files copied as they are (theme and site `static/`, content assets),
+/// checked against each other and against the `rendered` paths.
+pub fn copies(site: &Site, theme: &Theme, rendered: &HashSet<&str>) -> Result<Vec<Copy>, Error> {
+    let mut copies = crate::output::Copies::default();
+    if let Some(dir) = &theme.static_dir {
+        copies.copy_folder(dir);
+    }
+    let theme_copies = copies.list.len();
+    copies.copy_folder(&site.root.join("static"));
+    copies.list.extend(site.assets.iter().map(|a| Copy {
+        source: a.source.clone(),
+        dest: a.dest.clone(),
+    }));
+    stop_if_any(copies.check_clashes(theme_copies, rendered))?;
+    Ok(copies.list)
+}
+
+/// Builds (or, with `write: false`, checks) the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let root = site_root(&opts.root)?;
+    let output = match opts.write {
+        true => Some(crate::output::check_dir(
+            &root,
+            opts.output.as_deref().unwrap_or(&root.join("public")),
+        )?),
+        false => None,
+    };
+    let inputs = output.as_ref().and_then(|out| crate::stamp::fingerprint(&root, out, &(opts.drafts, &opts.base_url)));
+    if let (Some(out), Some(print), false) = (&output, inputs, opts.force)
+        && let Some(c) = crate::stamp::up_to_date(out, print)
+    {
+        return Ok(BuildReport {
+            pages: c.pages,
+            sections: c.sections,
+            events: c.events,
+            assets: c.assets,
+            elapsed: started.elapsed(),
+            output,
+            up_to_date: true,
+        });
+    }
+    let site = load(&root, opts)?;
+    let theme = load_theme(&site)?;
+    let copies = match &output {
+        Some(out) => {
+            crate::stamp::clear(out);
+            let staging = crate::output::Staging::begin(out)?;
+            let written = render_tree(&site, &theme, &|f| staging.write(&f))
+                .and_then(|(copies, _)| staging.copy_all(&copies).map(|()| copies));
+            match written {
+                Ok(copies) => {
+                    staging.commit()?;
+                    copies
+                }
+                Err(e) => {
+                    staging.abort();
+                    return Err(e);
+                }
+            }
+        }
+        None => render_tree(&site, &theme, &|_| Ok(()))?.0,
+    };
+    let counts = crate::stamp::Counts {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        events: site.events.len(),
+        assets: copies.len(),
+    };
+    if let (Some(out), Some(print)) = (&output, inputs) {
+        crate::stamp::record(out, print, counts);
+    }
+    Ok(BuildReport {
+        pages: counts.pages,
+        sections: counts.sections,
+        events: counts.events,
+        assets: counts.assets,
+        elapsed: started.elapsed(),
+        output,
+        up_to_date: false,
+    })
+}
+
+fn stop_if_any(problems: Vec<Diagnostic>) -> Result<(), Error> {
+    Diagnostics(problems).into_result(())
+}
