@@ -14,7 +14,7 @@ use crate::markdown::{self, Glossary, Problem, Refs};
 use crate::model::{GLOSSARY_URL, LinkMap, Page, PageHtml, Rendered, Section, Site};
 
 /// Fills in the HTML of every page, section and glossary definition.
-pub fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
+pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     let glossary = Glossary::new(&site.config.glossary, GLOSSARY_URL);
     let links = &site.links;
     let found: Vec<Diagnostic> = site
@@ -41,7 +41,7 @@ pub fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
 }
 
 /// The HTML of one page alone (the incremental path converts the pages it re-read).
-pub fn one_page(site: &Site, p: &Page) -> (PageHtml, Vec<Diagnostic>) {
+pub(crate) fn one_page(site: &Site, p: &Page) -> (PageHtml, Vec<Diagnostic>) {
     page_html(p, &site.links, &Glossary::new(&site.config.glossary, GLOSSARY_URL))
 }
 

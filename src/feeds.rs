@@ -20,7 +20,7 @@ struct Entry {
 }
 
 /// The Atom feed: newest first.
-pub fn atom(site: &Site) -> String {
+pub(crate) fn atom(site: &Site) -> String {
     let base = &site.config.base_url;
     let mut entries = Vec::new();
     for page in &site.pages {
@@ -89,7 +89,7 @@ pub fn atom(site: &Site) -> String {
 }
 
 /// The sitemap: every section, page and the timeline, with `lastmod` where known.
-pub fn sitemap(site: &Site) -> String {
+pub(crate) fn sitemap(site: &Site) -> String {
     let base = &site.config.base_url;
     let mut urls: Vec<(String, Option<PartialDate>)> = Vec::new();
     urls.extend(site.sections.iter().map(|s| (s.url.clone(), None)));

@@ -24,21 +24,21 @@
 
 pub mod config;
 pub mod content;
-pub mod convert;
+pub(crate) mod convert;
 pub mod date;
 pub mod error;
-pub mod feeds;
+pub(crate) mod feeds;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod project;
-pub mod render;
+pub(crate) mod render;
 pub mod scaffold;
 pub mod serve;
-pub mod stamp;
+pub(crate) mod stamp;
 pub mod text;
-pub mod timeline;
+pub(crate) mod timeline;
 pub mod watch;
 pub mod yaml;
 

@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use crate::model::{LinkMap, Rendered, TocEntry};
 use crate::text::slugify;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// Words read per minute, for the reading time.
 const WORDS_PER_MINUTE: usize = 200;

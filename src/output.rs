@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 use crate::error::{Diagnostic, Error};
 
 /// One output file: its path in the output and its bytes.
-pub struct RenderedFile {
+pub(crate) struct RenderedFile {
     /// Relative to the output folder, `/`-separated.
     pub path: String,
     pub bytes: Vec<u8>,
@@ -24,7 +24,7 @@ pub struct RenderedFile {
 
 /// A file to copy as it is.
 #[derive(Debug, Clone)]
-pub struct Copy {
+pub(crate) struct Copy {
     pub source: PathBuf,
     /// Output path, relative and `/`-separated.
     pub dest: String,
@@ -33,17 +33,17 @@ pub struct Copy {
 /// Where each rendered file goes as soon as it is rendered: a build's staging
 /// folder, the folder `serve` serves, or nowhere (`check`). Rendering streams
 /// files out instead of holding the whole site in memory.
-pub type Emit<'a> = dyn Fn(RenderedFile) -> Result<(), Error> + Sync + 'a;
+pub(crate) type Emit<'a> = dyn Fn(RenderedFile) -> Result<(), Error> + Sync + 'a;
 
 /// The files copied as they are: theme and site `static/`, content assets.
 #[derive(Default)]
-pub struct Copies {
+pub(crate) struct Copies {
     pub list: Vec<Copy>,
 }
 
 impl Copies {
     /// Adds every file under `dir` to be copied to the same relative path.
-    pub fn copy_folder(&mut self, dir: &Path) {
+    pub(crate) fn copy_folder(&mut self, dir: &Path) {
         for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_file() && !crate::content::walk::is_junk(&name) {
@@ -64,7 +64,7 @@ impl Copies {
     /// Two things written to one path would silently lose one of them. The
     /// first `overridable` copies (the theme's `static/`) may be replaced by
     /// later ones (the site's); anything else is a problem.
-    pub fn check_clashes(&mut self, overridable: usize, rendered: &HashSet<&str>) -> Vec<Diagnostic> {
+    pub(crate) fn check_clashes(&mut self, overridable: usize, rendered: &HashSet<&str>) -> Vec<Diagnostic> {
         let mut owner: HashMap<&str, usize> = HashMap::new();
         let mut problems = Vec::new();
         let mut replaced = Vec::new();
@@ -156,7 +156,7 @@ fn siblings(out: &Path) -> (PathBuf, PathBuf) {
 
 /// `.public.dossier-<what>` beside the output `public/`: the only names a
 /// build writes outside its output (staging, retired, stamp).
-pub fn beside(out: &Path, what: &str) -> PathBuf {
+pub(crate) fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -167,7 +167,7 @@ pub fn beside(out: &Path, what: &str) -> PathBuf {
 
 /// `dir/rel`, refusing any `rel` that could leave `dir` (a last guard: the
 /// content checks already refuse such names).
-pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Error> {
+pub(crate) fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Error> {
     let rel_path = Path::new(rel);
     let plain = rel_path
         .components()
@@ -181,7 +181,7 @@ pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Error> {
 }
 
 /// A build's new output, written beside the old one until [`Staging::commit`].
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     out: PathBuf,
     retired: PathBuf,
@@ -189,7 +189,7 @@ pub struct Staging {
 
 impl Staging {
     /// Starts a new output for `out`, clearing what a killed build left.
-    pub fn begin(out: &Path) -> Result<Staging, Error> {
+    pub(crate) fn begin(out: &Path) -> Result<Staging, Error> {
         let (dir, retired) = siblings(out);
         if !out.exists() && retired.exists() {
             // Killed between the two renames of a swap without atomic
@@ -210,7 +210,7 @@ impl Staging {
     }
 
     /// Writes one file (callable from many threads at once).
-    pub fn write(&self, f: &RenderedFile) -> Result<(), Error> {
+    pub(crate) fn write(&self, f: &RenderedFile) -> Result<(), Error> {
         let path = inside(&self.dir, &f.path)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -218,7 +218,7 @@ impl Staging {
         std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
     }
 
-    pub fn copy_all(&self, copies: &[Copy]) -> Result<(), Error> {
+    pub(crate) fn copy_all(&self, copies: &[Copy]) -> Result<(), Error> {
         copies.par_iter().try_for_each(|c| {
             let path = inside(&self.dir, &c.dest)?;
             if let Some(parent) = path.parent() {
@@ -231,12 +231,12 @@ impl Staging {
     }
 
     /// Swaps the new output in (see the module docs).
-    pub fn commit(self) -> Result<(), Error> {
+    pub(crate) fn commit(self) -> Result<(), Error> {
         swap(&self.dir, &self.out, &self.retired)
     }
 
     /// Throws the new output away; the old one was never touched.
-    pub fn abort(self) {
+    pub(crate) fn abort(self) {
         let _ = remove_tree(&self.dir);
     }
 }

@@ -82,7 +82,7 @@ pub fn site_root(root: &Path) -> Result<PathBuf, Error> {
 }
 
 /// Stages 1-4: config, content, Markdown, timeline. Every problem is reported.
-pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
+pub(crate) fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
@@ -96,13 +96,13 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
 }
 
 /// The theme, with template functions that see this site.
-pub fn load_theme(site: &Site) -> Result<Theme, Error> {
+pub(crate) fn load_theme(site: &Site) -> Result<Theme, Error> {
     Theme::load(site).map_err(|p| Diagnostics(p).into())
 }
 
 /// The outputs the build writes besides the templates' HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DataFile {
+pub(crate) enum DataFile {
     Atom,
     Sitemap,
     /// `timeline.json` (TimelineJS3), when there is a timeline.
@@ -112,7 +112,7 @@ pub enum DataFile {
 }
 
 /// Every data file of the site.
-pub fn data_files(site: &Site) -> Vec<DataFile> {
+pub(crate) fn data_files(site: &Site) -> Vec<DataFile> {
     let mut all = vec![DataFile::Atom, DataFile::Sitemap];
     if site.has_timeline() {
         all.extend([DataFile::TimelineJson, DataFile::TimelineIcs]);
@@ -121,7 +121,7 @@ pub fn data_files(site: &Site) -> Vec<DataFile> {
 }
 
 /// Makes one data file, with what it read (as templates' outputs note theirs).
-pub fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read>) {
+pub(crate) fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read>) {
     let link = crate::render::context::timeline_link(site);
     let config = &site.config;
     let (path, text, reads) = match which {
@@ -131,9 +131,11 @@ pub fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read>) {
                 .iter()
                 .flat_map(|p| [Read::Link(p.rel.clone()), Read::Updates(p.rel.clone())])
                 // Which pages there are: a new or deleted page changes a listing.
-                .chain(site.sections.iter().flat_map(|s| {
-                    [Read::SectionLink(s.dir.clone()), Read::Listing(s.dir.clone())]
-                }))
+                .chain(
+                    site.sections
+                        .iter()
+                        .flat_map(|s| [Read::SectionLink(s.dir.clone()), Read::Listing(s.dir.clone())]),
+                )
                 .collect();
             match which {
                 DataFile::Atom => ("atom.xml", crate::feeds::atom(site), reads),
@@ -160,7 +162,7 @@ pub fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read>) {
 
 /// Stages 5-6: renders every output file into `emit`. Returns the files to
 /// copy as they are, checked for clashes, and each output's reads.
-pub fn render_tree(site: &Site, theme: &Theme, emit: &Emit) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
+pub(crate) fn render_tree(site: &Site, theme: &Theme, emit: &Emit) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
     let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), emit)?;
     for which in data_files(site) {
         let (file, reads) = data_file(site, which);
@@ -174,7 +176,7 @@ pub fn render_tree(site: &Site, theme: &Theme, emit: &Emit) -> Result<(Vec<Copy>
 
 /// The files copied as they are (theme and site `static/`, content assets),
 /// checked against each other and against the `rendered` paths.
-pub fn copies(site: &Site, theme: &Theme, rendered: &HashSet<&str>) -> Result<Vec<Copy>, Error> {
+pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &HashSet<&str>) -> Result<Vec<Copy>, Error> {
     let mut copies = crate::output::Copies::default();
     if let Some(dir) = &theme.static_dir {
         copies.copy_folder(dir);
@@ -200,7 +202,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         )?),
         false => None,
     };
-    let inputs = output.as_ref().and_then(|out| crate::stamp::fingerprint(&root, out, &(opts.drafts, &opts.base_url)));
+    let inputs = output
+        .as_ref()
+        .and_then(|out| crate::stamp::fingerprint(&root, out, &(opts.drafts, &opts.base_url)));
     if let (Some(out), Some(print), false) = (&output, inputs, opts.force)
         && let Some(c) = crate::stamp::up_to_date(out, print)
     {

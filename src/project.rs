@@ -190,7 +190,11 @@ impl Project {
     /// Renders the outputs of `new` that read something that differs from
     /// `old`, and the outputs `old` did not have.
     fn render_changed(&mut self, old: State, new: Site, touched: Touched) -> Result<Rebuild, Error> {
-        let State { site: old, mut theme, reads } = old;
+        let State {
+            site: old,
+            mut theme,
+            reads,
+        } = old;
         let old_events = theme.events().to_vec();
         theme.bind(&new);
         let changed = changed_reads(&old, &new, &old_events, theme.events(), &touched);
@@ -396,7 +400,13 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
 /// touched pages and of their sections, the site-wide views, and, when the
 /// events changed, the events each page shows. Views of pages not touched
 /// are the same values, moved over unchanged.
-fn changed_reads(old: &Site, new: &Site, old_events: &[EventCtx], new_events: &[EventCtx], touched: &Touched) -> HashSet<Read> {
+fn changed_reads(
+    old: &Site,
+    new: &Site,
+    old_events: &[EventCtx],
+    new_events: &[EventCtx],
+    touched: &Touched,
+) -> HashSet<Read> {
     let mut changed = HashSet::new();
     let mut differ = |read: Read, same: bool| {
         if !same {
@@ -405,7 +415,10 @@ fn changed_reads(old: &Site, new: &Site, old_events: &[EventCtx], new_events: &[
     };
     differ(Read::Site, site_ctx(old) == site_ctx(new));
     differ(Read::Events, old_events == new_events);
-    differ(Read::Timeline, same_section(old.timeline_section.as_ref(), new.timeline_section.as_ref()));
+    differ(
+        Read::Timeline,
+        same_section(old.timeline_section.as_ref(), new.timeline_section.as_ref()),
+    );
     let rels: Vec<String> = match touched {
         Touched::Pages(rels) => rels.clone(),
         Touched::Everything => old.pages.iter().chain(&new.pages).map(|p| p.rel.clone()).collect(),
@@ -420,7 +433,10 @@ fn changed_reads(old: &Site, new: &Site, old_events: &[EventCtx], new_events: &[
         };
         differ(Read::Link(rel.clone()), link(old, a) == link(new, b));
         differ(Read::Updates(rel.clone()), updates(old, a) == updates(new, b));
-        differ(Read::Page(rel.clone()), a.map(|&p| old.page(p)) == b.map(|&p| new.page(p)));
+        differ(
+            Read::Page(rel.clone()),
+            a.map(|&p| old.page(p)) == b.map(|&p| new.page(p)),
+        );
         dirs.extend(a.map(|&p| old.section(old.page(p).section).dir.clone()));
         dirs.extend(b.map(|&p| new.section(new.page(p).section).dir.clone()));
     }
@@ -444,7 +460,10 @@ fn changed_reads(old: &Site, new: &Site, old_events: &[EventCtx], new_events: &[
             .flat_map(|e| e.related.iter().map(|l| l.url.as_str()))
             .collect();
         for url in urls {
-            differ(Read::EventsOf(url.into()), events_of(old_events, url) == events_of(new_events, url));
+            differ(
+                Read::EventsOf(url.into()),
+                events_of(old_events, url) == events_of(new_events, url),
+            );
         }
     }
     changed
@@ -465,7 +484,15 @@ fn listing<'a>(site: &'a Site, s: Option<&'a Section>) -> Option<(Vec<&'a str>, 
 
 /// A section's own data, as its outputs show it (not its listing).
 fn same_section(a: Option<&Section>, b: Option<&Section>) -> bool {
-    fn own(s: &Section) -> (&Option<PathBuf>, &crate::model::SectionMeta, &crate::model::SourceText, &str, &crate::model::Rendered) {
+    fn own(
+        s: &Section,
+    ) -> (
+        &Option<PathBuf>,
+        &crate::model::SectionMeta,
+        &crate::model::SourceText,
+        &str,
+        &crate::model::Rendered,
+    ) {
         (&s.file, &s.meta, &s.text, &s.url, &s.html)
     }
     a.map(own) == b.map(own)

@@ -19,7 +19,7 @@ use crate::model::SOURCE_DIRS;
 
 /// What the last build of an output produced, for the one-line report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub pages: usize,
     pub sections: usize,
     pub events: usize,
@@ -35,7 +35,7 @@ fn stamp_path(out: &Path) -> PathBuf {
 
 /// The fingerprint of the build's inputs, or `None` if they cannot all be seen.
 /// `options` are the build options that change the output (drafts, base URL).
-pub fn fingerprint(root: &Path, out: &Path, options: &impl Hash) -> Option<u64> {
+pub(crate) fn fingerprint(root: &Path, out: &Path, options: &impl Hash) -> Option<u64> {
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
@@ -67,7 +67,7 @@ pub fn fingerprint(root: &Path, out: &Path, options: &impl Hash) -> Option<u64> 
 
 /// The counts of the last build into `out`, if its stamp matches `fingerprint`
 /// and the output is still there.
-pub fn up_to_date(out: &Path, fingerprint: u64) -> Option<Counts> {
+pub(crate) fn up_to_date(out: &Path, fingerprint: u64) -> Option<Counts> {
     if !out.join("index.html").is_file() {
         return None;
     }
@@ -87,7 +87,7 @@ pub fn up_to_date(out: &Path, fingerprint: u64) -> Option<Counts> {
 
 /// Records a successful build. Failing to write the stamp only costs the
 /// next build its shortcut.
-pub fn record(out: &Path, fingerprint: u64, c: Counts) {
+pub(crate) fn record(out: &Path, fingerprint: u64, c: Counts) {
     let text = format!(
         "{fingerprint:016x} {} {} {} {}\n",
         c.pages, c.sections, c.events, c.assets
@@ -97,6 +97,6 @@ pub fn record(out: &Path, fingerprint: u64, c: Counts) {
 
 /// Forgets the last build (before writing a new one, so a killed build
 /// never leaves a stamp that vouches for a half-changed site).
-pub fn clear(out: &Path) {
+pub(crate) fn clear(out: &Path) {
     let _ = std::fs::remove_file(stamp_path(out));
 }

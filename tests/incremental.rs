@@ -222,13 +222,25 @@ fn a_function_read_re_renders_exactly_the_outputs_that_made_it() {
         );
     });
     // b's body is not part of what get_page gives: b alone is rendered.
-    h.f.write("content/explainers/b.md", "---\ntitle: B\nweight: 2\n---\nBeta body, longer.\n");
-    let report = h.project.rebuild(&[h.project.root().join("content/explainers/b.md")]).unwrap();
+    h.f.write(
+        "content/explainers/b.md",
+        "---\ntitle: B\nweight: 2\n---\nBeta body, longer.\n",
+    );
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/b.md")])
+        .unwrap();
     assert_eq!(report.rendered, ["explainers/b/index.html"]);
     // b's title is: the home page (which read it), the section listing and
     // b's neighbour a, with the feeds.
-    h.f.write("content/explainers/b.md", "---\ntitle: B retitled\nweight: 2\n---\nBeta body, longer.\n");
-    let report = h.project.rebuild(&[h.project.root().join("content/explainers/b.md")]).unwrap();
+    h.f.write(
+        "content/explainers/b.md",
+        "---\ntitle: B retitled\nweight: 2\n---\nBeta body, longer.\n",
+    );
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/b.md")])
+        .unwrap();
     assert_eq!(
         report.rendered,
         [

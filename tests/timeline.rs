@@ -162,7 +162,8 @@ fn event_error(front: &str) -> String {
 fn event_errors_name_file_line_and_say_what_to_do() {
     let err = event_error("title: X\ndate: 2024-01\ncategory: strik\n");
     assert!(
-        err.contains("content/timeline/bad.md:4:11: unknown category `strik`") && err.contains("did you mean `strike`?"),
+        err.contains("content/timeline/bad.md:4:11: unknown category `strik`")
+            && err.contains("did you mean `strike`?"),
         "{err}"
     );
     let err = event_error("title: X\ndate: 2024-05\nend: 2024-04\n");

@@ -5,20 +5,22 @@
 
 use std::path::Path;
 
-use dossier::content::{EventMeta, PageMeta, SectionMeta, frontmatter};
+use dossier::content::frontmatter;
+use dossier::model::{EventMeta, PageMeta, SectionMeta};
+use dossier::text::decode;
 use dossier::yaml::{self, Origin};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let file = Path::new("content/fuzz.md");
-    let Ok(text) = frontmatter::decode(file, data.to_vec()) else { return };
-    let Ok(split) = frontmatter::split(file, &text) else { return };
-    let origin = Origin { file, file_text: &text, first_line: split.yaml_line };
-    let lines = text.lines().count().max(1);
+    let Ok(text) = decode(file, data.to_vec()) else { return };
+    let Ok(split) = frontmatter::split(file, text) else { return };
+    let origin = Origin { file, file_text: &split.text, first_line: split.front_line };
+    let lines = split.text.lines().count().max(1);
     for result in [
-        yaml::parse::<PageMeta>(split.yaml, &origin).err(),
-        yaml::parse::<SectionMeta>(split.yaml, &origin).err(),
-        yaml::parse::<EventMeta>(split.yaml, &origin).err(),
+        yaml::parse::<PageMeta>(split.front(), &origin).err(),
+        yaml::parse::<SectionMeta>(split.front(), &origin).err(),
+        yaml::parse::<EventMeta>(split.front(), &origin).err(),
     ] {
         if let Some(d) = result {
             let line = d.line.unwrap_or(1);

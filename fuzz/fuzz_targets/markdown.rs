@@ -4,7 +4,8 @@
 #![no_main]
 
 use dossier::config::Term;
-use dossier::markdown::{Glossary, LinkMap, Refs, render};
+use dossier::markdown::{Glossary, Refs, render};
+use dossier::model::LinkMap;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -39,7 +39,7 @@ pub fn split(file: &Path, text: String) -> Result<SourceText, Diagnostic> {
 /// only there keeps a needle that also appears elsewhere (a title that
 /// mentions a person's id, say) from pointing at the wrong line. Falls back
 /// to the item's line, then the key's, then the front matter's first line.
-pub fn locate(src: &SourceText, key: &str, item: Option<usize>, needle: &str) -> (usize, usize) {
+pub(crate) fn locate(src: &SourceText, key: &str, item: Option<usize>, needle: &str) -> (usize, usize) {
     let lines: Vec<&str> = src.front().lines().collect();
     let fallback = (src.front_line.saturating_sub(1).max(1), 1);
     let Some(start) = lines.iter().position(|l| is_key_line(l, key)) else {
@@ -63,13 +63,16 @@ pub fn locate(src: &SourceText, key: &str, item: Option<usize>, needle: &str) ->
 }
 
 fn is_key_line(line: &str, key: &str) -> bool {
-    line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+    line.strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start().starts_with(':'))
 }
 
 /// A line at column 0 that is not a comment, a list item or blank starts
 /// the next top-level key.
 fn starts_top_level_key(line: &str) -> bool {
-    line.chars().next().is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-')
+    line.chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-')
 }
 
 fn indent_of(line: &str) -> usize {

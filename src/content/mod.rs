@@ -3,7 +3,7 @@
 //! without rendering.
 
 pub mod frontmatter;
-pub mod walk;
+pub(crate) mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ enum Parsed {
 
 /// Loads the content of the site at `root` (canonical). Drafts are left out
 /// unless `drafts`. Returns the site and every problem found.
-pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
+pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut problems = Vec::new();
     if !content_dir.is_dir() {
@@ -203,7 +203,7 @@ fn parse_file(kind: &Kind, found: &walk::Found) -> Result<Option<Parsed>, Diagno
 
 /// Reads and parses the page `id` again (for the incremental path), keeping
 /// its place in the site. `None` if it is no longer a page.
-pub fn reparse_page(site: &Site, id: PageId) -> Option<Result<Page, Diagnostic>> {
+pub(crate) fn reparse_page(site: &Site, id: PageId) -> Option<Result<Page, Diagnostic>> {
     let old = site.page(id);
     let found = walk::Found {
         rel: old.rel.clone(),
@@ -401,7 +401,7 @@ fn check_slug(slug: &str) -> Result<(), String> {
 }
 
 /// Puts a section's pages in its `sort_by` order.
-pub fn sort_section(site: &mut Site, s: SectionId) {
+pub(crate) fn sort_section(site: &mut Site, s: SectionId) {
     let mut pages = std::mem::take(&mut site.sections[s.index()].pages);
     let all = &site.pages;
     let meta = |id: &PageId| &all[id.index()].meta;
@@ -409,9 +409,7 @@ pub fn sort_section(site: &mut Site, s: SectionId) {
     match site.sections[s.index()].meta.sort_by {
         SortBy::Weight => pages.sort_by_key(|id| (meta(id).weight.is_none(), meta(id).weight, title(id))),
         // Newest first; undated pages last; then by title.
-        SortBy::Date => {
-            pages.sort_by_key(|id| (meta(id).date.is_none(), std::cmp::Reverse(meta(id).date), title(id)))
-        }
+        SortBy::Date => pages.sort_by_key(|id| (meta(id).date.is_none(), std::cmp::Reverse(meta(id).date), title(id))),
         SortBy::Title => pages.sort_by_key(title),
     }
     site.sections[s.index()].pages = pages;
@@ -454,19 +452,20 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
 /// Events listed in a page's front matter belong to that page. Called again
 /// after an incremental edit, it keeps the timeline files' events (first, as
 /// a full load has them) and lists the pages' events anew.
-pub fn collect_page_events(site: &mut Site) {
+pub(crate) fn collect_page_events(site: &mut Site) {
     site.events.retain(|e| e.page().is_none());
     for (i, page) in site.pages.iter().enumerate() {
-        site.events.extend(page.meta.events.iter().enumerate().map(|(index, meta)| Event {
-            meta: meta.clone(),
-            origin: EventOrigin::Page {
-                page: PageId::new(i),
-                index,
-            },
-            id: String::new(),
-            related: Vec::new(),
-            description: String::new(),
-        }));
+        site.events
+            .extend(page.meta.events.iter().enumerate().map(|(index, meta)| Event {
+                meta: meta.clone(),
+                origin: EventOrigin::Page {
+                    page: PageId::new(i),
+                    index,
+                },
+                id: String::new(),
+                related: Vec::new(),
+                description: String::new(),
+            }));
     }
 }
 
@@ -490,7 +489,7 @@ fn link_map(site: &Site) -> LinkMap {
 }
 
 /// `explainers/_index.md`: the file that holds a section, relative to `content/`.
-pub fn section_rel(s: &Section) -> String {
+pub(crate) fn section_rel(s: &Section) -> String {
     if s.dir.is_empty() {
         "_index.md".to_string()
     } else {
@@ -501,12 +500,12 @@ pub fn section_rel(s: &Section) -> String {
 /// Checks what pages cite: each source on a page is defined (on the page, or
 /// in `site.yaml` when the page gives only its id) and listed once, and each
 /// key figure's source is one of the page's sources.
-pub fn check_references(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check_references(site: &Site) -> Vec<Diagnostic> {
     site.pages.iter().flat_map(|p| check_page_references(site, p)).collect()
 }
 
 /// [`check_references`] for one page.
-pub fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
+pub(crate) fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut report = |(key, item): (&str, Option<usize>), needle: &str, message: String, hint: &str| {
         let (line, col) = locate(&page.text, key, item, needle);
@@ -517,7 +516,12 @@ pub fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
     for (n, s) in meta.sources.iter().enumerate() {
         let at = ("sources", Some(n));
         if !seen.insert(&s.id) {
-            report(at, &s.id, format!("source `{}` is listed twice", s.id), "list each source once");
+            report(
+                at,
+                &s.id,
+                format!("source `{}` is listed twice", s.id),
+                "list each source once",
+            );
         }
         if s.title.is_none() && site.config.source(&s.id).is_none() {
             report(
@@ -529,7 +533,11 @@ pub fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
         }
     }
     let people = meta.people.iter().map(|id| (("people", None), id));
-    let sides = meta.positions.iter().enumerate().map(|(n, x)| (("positions", Some(n)), &x.who));
+    let sides = meta
+        .positions
+        .iter()
+        .enumerate()
+        .map(|(n, x)| (("positions", Some(n)), &x.who));
     for (at, id) in people.chain(sides) {
         if site.config.person(id).is_none() {
             report(
@@ -546,7 +554,10 @@ pub fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
             report(
                 ("positions", Some(n)),
                 id,
-                format!("position of `{}` cites `{id}`, which is not in this page's sources", x.who),
+                format!(
+                    "position of `{}` cites `{id}`, which is not in this page's sources",
+                    x.who
+                ),
                 "add `- id: ...` for it under `sources:` on this page",
             );
         }
@@ -568,7 +579,10 @@ pub fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic> {
             report(
                 ("key_figures", Some(n)),
                 id,
-                format!("key figure `{}` cites `{id}`, which is not in this page's sources", k.value),
+                format!(
+                    "key figure `{}` cites `{id}`, which is not in this page's sources",
+                    k.value
+                ),
                 "add `- id: ...` for it under `sources:` on this page",
             );
         }

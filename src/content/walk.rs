@@ -9,7 +9,7 @@ use crate::error::Diagnostic;
 
 /// A file found under `content/`.
 #[derive(Debug, Clone)]
-pub struct Found {
+pub(crate) struct Found {
     /// Path relative to `content/`, with `/` separators: `explainers/pay.md`.
     pub rel: String,
     /// Where to read it (the target, for a symlink).
@@ -18,7 +18,7 @@ pub struct Found {
 
 /// Everything under `content/`: files, folders (relative, `/`-separated), problems.
 #[derive(Debug, Default)]
-pub struct Walked {
+pub(crate) struct Walked {
     pub files: Vec<Found>,
     pub dirs: Vec<String>,
     pub problems: Vec<Diagnostic>,
@@ -26,7 +26,7 @@ pub struct Walked {
 
 /// Names editors and systems leave beside real files: swap, backup and lock
 /// files, vim's `4913` probe, dotfiles. They are never content.
-pub fn is_junk(name: &str) -> bool {
+pub(crate) fn is_junk(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
@@ -38,7 +38,7 @@ pub fn is_junk(name: &str) -> bool {
 
 /// Walks `root/content`. `root` must be canonical, so symlink targets can be
 /// checked against it.
-pub fn walk(root: &Path, content_dir: &Path) -> Walked {
+pub(crate) fn walk(root: &Path, content_dir: &Path) -> Walked {
     let mut out = Walked::default();
     let walker = WalkDir::new(content_dir)
         .follow_links(false)
@@ -115,7 +115,7 @@ fn rel_path(base: &Path, path: &Path) -> String {
 }
 
 /// A path as the author sees it: relative to the site root.
-pub fn display(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn display(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 

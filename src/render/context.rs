@@ -7,19 +7,17 @@ use serde::Serialize;
 
 use super::Read;
 use crate::date::{DateStyle, PartialDate};
-use crate::model::{
-    Event, GLOSSARY_URL, Page, PageId, Section, SectionId, Site, TIMELINE_URL, TocEntry, UpdateKind,
-};
+use crate::model::{Event, GLOSSARY_URL, Page, PageId, Section, SectionId, Site, TIMELINE_URL, TocEntry, UpdateKind};
 
 /// A date as templates see it: `iso` for machines, `display` for readers.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct DateCtx {
+pub(crate) struct DateCtx {
     pub iso: String,
     pub display: String,
 }
 
 impl DateCtx {
-    pub fn new(d: &PartialDate, style: DateStyle) -> Self {
+    pub(crate) fn new(d: &PartialDate, style: DateStyle) -> Self {
         DateCtx {
             iso: d.iso(),
             display: d.display_in(style),
@@ -29,7 +27,7 @@ impl DateCtx {
 
 /// A link to a page or section, for listings, navigation and breadcrumbs.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LinkCtx {
+pub(crate) struct LinkCtx {
     pub title: String,
     pub url: String,
     pub permalink: String,
@@ -39,7 +37,7 @@ pub struct LinkCtx {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct SourceCtx {
+pub(crate) struct SourceCtx {
     /// 1-based number for citations ("[1]").
     pub number: usize,
     pub id: String,
@@ -50,7 +48,7 @@ pub struct SourceCtx {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct KeyFigureCtx {
+pub(crate) struct KeyFigureCtx {
     pub value: String,
     pub label: String,
     /// The source's number in `page.sources`.
@@ -58,14 +56,14 @@ pub struct KeyFigureCtx {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct UpdateCtx {
+pub(crate) struct UpdateCtx {
     pub date: DateCtx,
     pub kind: UpdateKind,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct EventCtx {
+pub(crate) struct EventCtx {
     pub id: String,
     pub title: String,
     pub date: DateCtx,
@@ -90,14 +88,14 @@ pub struct EventCtx {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct EventRef {
+pub(crate) struct EventRef {
     pub id: String,
     pub title: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CategoryCtx {
+pub(crate) struct CategoryCtx {
     pub id: String,
     pub label: String,
     pub colour: String,
@@ -105,7 +103,7 @@ pub struct CategoryCtx {
 
 /// `page` in `page.html`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PageCtx {
+pub(crate) struct PageCtx {
     pub title: String,
     pub summary: Option<String>,
     pub url: String,
@@ -147,7 +145,7 @@ pub struct PageCtx {
 
 /// A person or organisation from `site.yaml`'s `people`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PersonCtx {
+pub(crate) struct PersonCtx {
     pub id: String,
     pub name: String,
     pub role: String,
@@ -158,7 +156,7 @@ pub struct PersonCtx {
 
 /// What one side says.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PositionCtx {
+pub(crate) struct PositionCtx {
     pub who: PersonCtx,
     /// HTML.
     pub says: String,
@@ -167,7 +165,7 @@ pub struct PositionCtx {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct QuestionCtx {
+pub(crate) struct QuestionCtx {
     /// Stable anchor.
     pub id: String,
     pub question: String,
@@ -177,7 +175,7 @@ pub struct QuestionCtx {
 
 /// A glossary entry, on the glossary page.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TermCtx {
+pub(crate) struct TermCtx {
     pub id: String,
     pub term: String,
     pub aliases: Vec<String>,
@@ -187,7 +185,7 @@ pub struct TermCtx {
 
 /// `section` in `section.html` and `index.html`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct SectionCtx {
+pub(crate) struct SectionCtx {
     pub title: String,
     pub summary: Option<String>,
     pub url: String,
@@ -201,7 +199,7 @@ pub struct SectionCtx {
 
 /// `site`, in every template.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct SiteCtx {
+pub(crate) struct SiteCtx {
     pub title: String,
     pub base_url: String,
     pub language: String,
@@ -219,7 +217,7 @@ pub struct SiteCtx {
 
 /// `timeline` in `timeline.html`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TimelineCtx {
+pub(crate) struct TimelineCtx {
     pub years: Vec<YearCtx>,
     pub count: usize,
     pub actors: Vec<String>,
@@ -228,7 +226,7 @@ pub struct TimelineCtx {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct YearCtx {
+pub(crate) struct YearCtx {
     pub year: i16,
     pub events: Vec<EventCtx>,
 }

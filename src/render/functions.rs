@@ -41,26 +41,32 @@ impl Recorder {
 /// filters. Called again when the site changes (the incremental path).
 pub(crate) fn register_functions(tera: &mut Tera, site: &Site, events: Arc<Vec<EventCtx>>, recorder: Arc<Recorder>) {
     let pages: HashMap<String, LinkCtx> = site.pages.iter().map(|p| (p.rel.clone(), page_link(site, p))).collect();
-    let sections: HashMap<String, LinkCtx> =
-        site.sections.iter().map(|s| (s.dir.clone(), section_link(site, s))).collect();
+    let sections: HashMap<String, LinkCtx> = site
+        .sections
+        .iter()
+        .map(|s| (s.dir.clone(), section_link(site, s)))
+        .collect();
     let (pages, sections) = (Arc::new(pages), Arc::new(sections));
     let clean = |p: String| p.trim_start_matches("@/").trim_matches('/').to_string();
     let dir_of = |path: &str| path.trim_end_matches("_index.md").trim_end_matches('/').to_string();
     {
         let (pages, sections, recorder) = (pages.clone(), sections.clone(), recorder.clone());
-        tera.register_function("get_url", move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let path = clean(kw.must_get::<String>("path")?);
-            if let Some(page) = pages.get(&path) {
-                recorder.note(state, Read::Link(path));
-                return Ok(page.url.clone());
-            }
-            let dir = dir_of(&path);
-            let section = sections
-                .get(&dir)
-                .ok_or_else(|| tera::Error::message(format!("get_url: no page or section `{path}` in content/")))?;
-            recorder.note(state, Read::SectionLink(dir));
-            Ok(section.url.clone())
-        });
+        tera.register_function(
+            "get_url",
+            move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+                let path = clean(kw.must_get::<String>("path")?);
+                if let Some(page) = pages.get(&path) {
+                    recorder.note(state, Read::Link(path));
+                    return Ok(page.url.clone());
+                }
+                let dir = dir_of(&path);
+                let section = sections
+                    .get(&dir)
+                    .ok_or_else(|| tera::Error::message(format!("get_url: no page or section `{path}` in content/")))?;
+                recorder.note(state, Read::SectionLink(dir));
+                Ok(section.url.clone())
+            },
+        );
     }
     {
         let (pages, recorder) = (pages.clone(), recorder.clone());

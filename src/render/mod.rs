@@ -3,7 +3,7 @@
 //! the functions and filters templates may call ([`functions`]).
 //! See docs/templates.md.
 
-pub mod context;
+pub(crate) mod context;
 mod functions;
 
 use std::collections::HashMap;
@@ -28,7 +28,7 @@ const SITE_TEMPLATES: &str = "templates/";
 /// rebuild can tell whether it changed: each is a view of the site that
 /// templates receive (a link, the event list...), compared by value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Read {
+pub(crate) enum Read {
     /// `site`, which every template sees.
     Site,
     /// A page's own data (front matter, text, HTML), by its file under `content/`.
@@ -53,7 +53,7 @@ pub enum Read {
 
 /// An HTML output that a template renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
+pub(crate) enum Target {
     Page(PageId),
     Section(SectionId),
     Timeline,
@@ -62,16 +62,16 @@ pub enum Target {
 }
 
 /// Outputs by path, each with what it read.
-pub type ReadsByOutput = Vec<(String, Vec<Read>)>;
+pub(crate) type ReadsByOutput = Vec<(String, Vec<Read>)>;
 
 /// A rendered output and what it read.
-pub struct Output {
+pub(crate) struct Output {
     pub file: RenderedFile,
     pub reads: Vec<Read>,
 }
 
 /// A loaded theme: Tera with every template, and the functions bound to a site.
-pub struct Theme {
+pub(crate) struct Theme {
     tera: Tera,
     /// Template name -> source text, to quote lines in errors.
     sources: HashMap<String, String>,
@@ -83,14 +83,14 @@ pub struct Theme {
 }
 
 /// The theme folder of a site: `themes/<name>/`.
-pub fn theme_dir(root: &Path, name: &str) -> PathBuf {
+pub(crate) fn theme_dir(root: &Path, name: &str) -> PathBuf {
     root.join("themes").join(name)
 }
 
 impl Theme {
     /// Loads the theme named in `site.yaml` and the site's own overrides,
     /// with the functions bound to `site`.
-    pub fn load(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
+    pub(crate) fn load(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
         let (root, theme) = (&site.root, &site.config.theme);
         let dir = theme_dir(root, theme);
         if !dir.join("templates").is_dir() {
@@ -135,14 +135,14 @@ impl Theme {
 
     /// Points the template functions and the global `site` at `site`,
     /// without re-reading the templates (the incremental path).
-    pub fn bind(&mut self, site: &Site) {
+    pub(crate) fn bind(&mut self, site: &Site) {
         self.events = Arc::new(event_ctxs(site));
         register_functions(&mut self.tera, site, self.events.clone(), self.recorder.clone());
         self.tera.global_context().insert("site", &site_ctx(site));
     }
 
     /// Every event as templates see it (for comparing one site with the next).
-    pub fn events(&self) -> &[EventCtx] {
+    pub(crate) fn events(&self) -> &[EventCtx] {
         &self.events
     }
 
@@ -233,7 +233,7 @@ fn base_context(site: &Site, url: &str) -> Context {
 }
 
 /// Every HTML output of the site.
-pub fn targets(site: &Site) -> Vec<Target> {
+pub(crate) fn targets(site: &Site) -> Vec<Target> {
     let mut all: Vec<Target> = site.page_ids().map(Target::Page).collect();
     all.extend(site.section_ids().map(Target::Section));
     if site.has_timeline() {
@@ -259,7 +259,7 @@ impl Target {
     }
 
     /// The file it is written to, relative to the output folder.
-    pub fn path(self, site: &Site) -> String {
+    pub(crate) fn path(self, site: &Site) -> String {
         match self {
             Target::NotFound => "404.html".into(),
             _ => output_path(self.url(site)),
@@ -276,7 +276,11 @@ impl Target {
             }
             Target::Section(id) => {
                 let s = site.section(id);
-                let default = if id == SectionId::HOME { "index.html" } else { "section.html" };
+                let default = if id == SectionId::HOME {
+                    "index.html"
+                } else {
+                    "section.html"
+                };
                 let name = s.meta.template.clone().unwrap_or_else(|| default.into());
                 (name, section_file(s))
             }
@@ -328,7 +332,7 @@ fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diag
 /// Renders `targets` in parallel, handing each file to `emit` as soon as it
 /// is rendered. Returns each output's path with what it read, or every
 /// problem found.
-pub fn render_targets(
+pub(crate) fn render_targets(
     theme: &Theme,
     site: &Site,
     targets: &[Target],

@@ -22,7 +22,7 @@ fn tljs_date(d: &PartialDate) -> Value {
 
 /// `timeline.json` in Knight Lab's TimelineJS3 format: `unique_id` is the
 /// event id, `group` the category's label.
-pub fn timelinejs(events: &[Event], config: &Config, title: &str, permalink: &str) -> String {
+pub(crate) fn timelinejs(events: &[Event], config: &Config, title: &str, permalink: &str) -> String {
     let items: Vec<Value> = events
         .iter()
         .map(|e| {
@@ -51,7 +51,7 @@ pub fn timelinejs(events: &[Event], config: &Config, title: &str, permalink: &st
 
 /// schema.org `ItemList` of `Event`s for the timeline page, safe to put
 /// inside `<script type="application/ld+json">`.
-pub fn json_ld(events: &[Event], title: &str, permalink: &str) -> String {
+pub(crate) fn json_ld(events: &[Event], title: &str, permalink: &str) -> String {
     let items: Vec<Value> = events
         .iter()
         .enumerate()
@@ -93,7 +93,7 @@ pub fn json_ld(events: &[Event], title: &str, permalink: &str) -> String {
 /// Written by hand: the format is a few lines of text, and the crates that
 /// write it would bring in a second date library. Tests parse it back with an
 /// independent parser.
-pub fn icalendar(events: &[Event], config: &Config, permalink: &str) -> String {
+pub(crate) fn icalendar(events: &[Event], config: &Config, permalink: &str) -> String {
     let host = config
         .base_url
         .split("://")

@@ -4,7 +4,7 @@
 //! Events come from `content/timeline/*.md` (one per file) and from any page's
 //! `events:` list (those link back to their page).
 
-pub mod export;
+pub(crate) mod export;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -18,7 +18,7 @@ use crate::model::{Event, EventOrigin, Site, SourceText};
 /// Checks every event of `site`, fills in what the timeline adds, and sorts
 /// them: by first possible day, then by precision, then in the order they
 /// were written. Returns every problem found.
-pub fn build(site: &mut Site) -> Vec<Diagnostic> {
+pub(crate) fn build(site: &mut Site) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     // Explicit ids are reserved first, so a derived id never takes one.
     let mut taken: HashSet<String> = site.events.iter().filter_map(|e| e.meta.id.clone()).collect();
@@ -132,7 +132,11 @@ fn check(site: &Site, event: &Event, place: &Place) -> Vec<Diagnostic> {
             Some(best) => format!("did you mean `{best}`?"),
             None => "add it under `timeline: categories:` in site.yaml, or use one listed there".into(),
         };
-        problems.push(place.at("category", cat, format!("unknown category `{cat}`")).with_hint(hint));
+        problems.push(
+            place
+                .at("category", cat, format!("unknown category `{cat}`"))
+                .with_hint(hint),
+        );
     }
     for source in &meta.sources {
         let on_page = event
@@ -152,7 +156,11 @@ fn check(site: &Site, event: &Event, place: &Place) -> Vec<Diagnostic> {
             Some(best) => format!("did you mean `{best}`?"),
             None => "actors are ids from `people:` in site.yaml; add them there (id, name, role)".into(),
         };
-        problems.push(place.at("actors", actor, format!("unknown actor `{actor}`")).with_hint(hint));
+        problems.push(
+            place
+                .at("actors", actor, format!("unknown actor `{actor}`"))
+                .with_hint(hint),
+        );
     }
     problems
 }
