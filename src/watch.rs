@@ -35,7 +35,7 @@ pub fn watch(
     mut on_change: impl FnMut(Vec<PathBuf>) -> bool,
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let watch_error = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
+    let watch_error = |e: notify::Error| Error::Runtime(format!("cannot watch {}: {e}", root.display()));
     // Symlinks are not followed: a link to `/` must not make us watch the disk.
     let config = notify::Config::default().with_follow_symlinks(false);
     let mut debouncer = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(

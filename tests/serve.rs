@@ -1,5 +1,6 @@
 //! `dossier serve` on an ephemeral port: edits, errors, recovery, new and
-//! deleted pages, template edits, and path traversal attempts.
+//! deleted pages, template edits, exit codes when it cannot run, and path
+//! traversal attempts.
 
 mod common;
 
@@ -236,6 +237,68 @@ fn a_busy_port_is_named_and_the_next_one_taken() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(line.contains(&format!("port {port} is in use; using port")), "{line}");
+}
+
+/// Runs `dossier serve ARGS`, which must exit within 10 s; (code, stderr).
+fn serve_exit(f: &Fixture, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("serve")
+        .args(args)
+        .current_dir(f.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve {args:?} still running after 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    (status.code(), err)
+}
+
+#[test]
+fn an_address_that_cannot_be_bound_exits_1_naming_it() {
+    let f = Fixture::new();
+    // TEST-NET-1 (RFC 5737) is never assigned to a machine: bind fails at
+    // once, and nothing is sent anywhere.
+    let (code, err) = serve_exit(&f, &["--bind", "192.0.2.1", "--port", "0"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.starts_with("error: cannot listen on 192.0.2.1:0: "), "{err}");
+    assert!(err.contains("--bind"), "{err}");
+}
+
+#[test]
+fn a_range_of_busy_ports_exits_1() {
+    let f = Fixture::new();
+    // Hold ten consecutive ports, the whole range serve would try.
+    let held = (0..20)
+        .find_map(|_| {
+            let first = std::net::TcpListener::bind("127.0.0.1:0").ok()?;
+            let port = first.local_addr().ok()?.port();
+            let mut held = vec![first];
+            for p in port.checked_add(1)?..port.checked_add(10)? {
+                held.push(std::net::TcpListener::bind(("127.0.0.1", p)).ok()?);
+            }
+            Some((port, held))
+        })
+        .expect("ten consecutive free ports");
+    let port = held.0.to_string();
+    let (code, err) = serve_exit(&f, &["--port", &port, "--output", "served"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!("ports {port} to ")) && err.contains("are all in use"),
+        "{err}"
+    );
 }
 
 #[test]
