@@ -1,6 +1,6 @@
 //! `dossier serve` on an ephemeral port: edits, errors, recovery, new and
-//! deleted pages, template edits, exit codes when it cannot run, and path
-//! traversal attempts.
+//! deleted pages, template edits, source folders deleted and recreated, exit
+//! codes when it cannot run, and path traversal attempts.
 
 mod common;
 
@@ -118,6 +118,35 @@ fn edit_then(s: &mut Server, f: &Fixture, rel: &str, text: &str) -> (String, Str
     s.next_event()
 }
 
+/// Lets rebuilds in flight finish and drops their events, so the next event
+/// read is caused by what the test does next (a folder's creation and the
+/// files written into it may arrive as one burst or as two).
+fn settle(s: &mut Server) {
+    while s.events.recv_timeout(Duration::from_millis(300)).is_ok() {}
+}
+
+/// Waits up to 10 s for `path` to serve `needle`, reading events meanwhile.
+fn wait_served(s: &mut Server, path: &str, needle: &str) {
+    let started = Instant::now();
+    while !s.get(path).1.contains(needle) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{path} did not serve {needle:?} within 10 s"
+        );
+        let _ = s.events.recv_timeout(Duration::from_millis(100));
+    }
+}
+
+/// An edit inside a folder that was deleted and created again is seen: a
+/// reload arrives and `path` serves `needle`.
+fn edit_is_seen(s: &mut Server, f: &Fixture, rel: &str, text: &str, path: &str, needle: &str) {
+    settle(s);
+    f.write(rel, text);
+    let (event, data) = s.next_event();
+    assert_eq!(event, "reload", "{rel}: {data}");
+    assert!(s.get(path).1.contains(needle), "{rel}: {path} lacks {needle:?}");
+}
+
 #[test]
 fn serve_rebuilds_reports_errors_recovers_and_stays_inside_the_output() {
     let f = Fixture::new();
@@ -211,6 +240,164 @@ fn the_live_reload_script_never_reaches_build_output() {
     f.build_ok();
     let html = f.read("public/a/index.html");
     assert!(!html.contains("__dossier"), "{html}");
+}
+
+#[test]
+fn a_static_folder_deleted_and_created_again_is_still_watched() {
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "Text."));
+    f.write("static/extra.css", "a{color:red}");
+    let mut s = Server::start(&f);
+    assert!(s.get("/extra.css").1.contains("color:red"));
+
+    // Deleted, then created again in a later burst.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("static")).unwrap();
+    assert_eq!(s.next_event().0, "reload");
+    assert_eq!(s.get("/extra.css").0, 404);
+    settle(&mut s);
+    f.write("static/extra.css", "a{color:green}");
+    wait_served(&mut s, "/extra.css", "color:green");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "static/extra.css",
+        "a{color:blue}",
+        "/extra.css",
+        "color:blue",
+    );
+
+    // Deleted and created again within one burst.
+    std::fs::remove_dir_all(f.path("static")).unwrap();
+    f.write("static/extra.css", "a{color:navy}");
+    wait_served(&mut s, "/extra.css", "color:navy");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "static/extra.css",
+        "a{color:teal}",
+        "/extra.css",
+        "color:teal",
+    );
+}
+
+#[test]
+fn a_templates_folder_deleted_and_created_again_is_still_watched() {
+    let override_page = |class: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block body %}}<article class=\"{class}\">{{{{ page.content | safe }}}}</article>{{% endblock %}}"
+        )
+    };
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "Text."));
+    f.write("templates/page.html", &override_page("one"));
+    let mut s = Server::start(&f);
+    assert!(s.get("/a/").1.contains("<article class=\"one\">"));
+
+    // Without the override the theme's page.html is used again.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("templates")).unwrap();
+    assert_eq!(s.next_event().0, "reload");
+    assert!(s.get("/a/").1.contains("<main>"));
+    settle(&mut s);
+    f.write("templates/page.html", &override_page("two"));
+    wait_served(&mut s, "/a/", "<article class=\"two\">");
+    let three = override_page("three");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "templates/page.html",
+        &three,
+        "/a/",
+        "<article class=\"three\">",
+    );
+
+    // Deleted and created again within one burst.
+    std::fs::remove_dir_all(f.path("templates")).unwrap();
+    f.write("templates/page.html", &override_page("four"));
+    wait_served(&mut s, "/a/", "<article class=\"four\">");
+    let five = override_page("five");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "templates/page.html",
+        &five,
+        "/a/",
+        "<article class=\"five\">",
+    );
+}
+
+#[test]
+fn content_folders_deleted_and_created_again_are_still_watched() {
+    let f = Fixture::new();
+    f.write("content/explainers/pay.md", &page("Pay", "First."));
+    let mut s = Server::start(&f);
+    assert!(s.get("/explainers/pay/").1.contains("First."));
+
+    // A folder inside content/: notify's recursive watch re-adds it.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("content/explainers")).unwrap();
+    assert_eq!(s.next_event().0, "reload");
+    assert_eq!(s.get("/explainers/pay/").0, 404);
+    settle(&mut s);
+    f.write("content/explainers/pay.md", &page("Pay", "Second."));
+    wait_served(&mut s, "/explainers/pay/", "Second.");
+    let third = page("Pay", "Third.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &third,
+        "/explainers/pay/",
+        "Third.",
+    );
+
+    // The same within one burst.
+    std::fs::remove_dir_all(f.path("content/explainers")).unwrap();
+    f.write("content/explainers/pay.md", &page("Pay", "Again."));
+    wait_served(&mut s, "/explainers/pay/", "Again.");
+    let again = page("Pay", "Once more.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &again,
+        "/explainers/pay/",
+        "Once more.",
+    );
+
+    // content/ itself, which only the site root's watch sees come back.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("content")).unwrap();
+    let _ = s.next_event(); // whatever a site without content/ gives
+    settle(&mut s);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/explainers/pay.md", &page("Pay", "Fourth."));
+    wait_served(&mut s, "/explainers/pay/", "Fourth.");
+    let fifth = page("Pay", "Fifth.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &fifth,
+        "/explainers/pay/",
+        "Fifth.",
+    );
+
+    // Both within one burst.
+    std::fs::remove_dir_all(f.path("content")).unwrap();
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/explainers/pay.md", &page("Pay", "Sixth."));
+    wait_served(&mut s, "/explainers/pay/", "Sixth.");
+    let seventh = page("Pay", "Seventh.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &seventh,
+        "/explainers/pay/",
+        "Seventh.",
+    );
 }
 
 #[test]
