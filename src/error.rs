@@ -144,6 +144,11 @@ pub enum Error {
     /// The command was asked to do something it must not (exit code 2).
     #[error("error: {0}")]
     Usage(String),
+    /// The command was right but the machine could not carry it out: a port
+    /// that cannot be bound, a watcher that cannot start (exit code 1, as
+    /// nothing in how it was called needs fixing).
+    #[error("error: {0}")]
+    Runtime(String),
     /// The file system refused something (exit code 1).
     #[error("error: {}: {source}", path.display())]
     Io {
@@ -161,11 +166,12 @@ impl Error {
         }
     }
 
-    /// The process exit code for this error: 1 for problems in the site, 2 for usage.
+    /// The process exit code for this error: 2 for usage, 1 for everything
+    /// else (problems in the site, the file system, the server).
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
-            Error::Site(_) | Error::Io { .. } => 1,
+            Error::Site(_) | Error::Io { .. } | Error::Runtime(_) => 1,
         }
     }
 }

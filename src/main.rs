@@ -1,5 +1,6 @@
 //! The `dossier` command: parses arguments, calls the library, prints the
-//! outcome, and exits 0 (ok), 1 (the site has errors) or 2 (usage).
+//! outcome, and exits 0 (ok), 1 (the site has errors, a file could not be
+//! written, or the server could not run) or 2 (usage).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -35,7 +35,7 @@ pub fn watch(
     mut on_change: impl FnMut(Vec<PathBuf>) -> bool,
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let watch_error = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
+    let watch_error = |e: notify::Error| Error::Runtime(format!("cannot watch {}: {e}", root.display()));
     // Symlinks are not followed: a link to `/` must not make us watch the disk.
     let config = notify::Config::default().with_follow_symlinks(false);
     let mut debouncer = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
@@ -51,15 +51,12 @@ pub fn watch(
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(watch_error)?;
-    let mut watched = BTreeSet::new();
     for dir in SOURCE_DIRS {
-        if root.join(dir).is_dir() {
-            match debouncer.watch(root.join(dir), RecursiveMode::Recursive) {
-                Ok(()) => {
-                    watched.insert(dir);
-                }
-                Err(e) => eprintln!("warning: cannot watch {dir}/ ({e}); changes there will not rebuild"),
-            }
+        let path = root.join(dir);
+        if path.is_dir()
+            && let Err(e) = debouncer.watch(&path, RecursiveMode::Recursive)
+        {
+            eprintln!("warning: cannot watch {dir}/ ({e}); changes there will not rebuild");
         }
     }
     // Every folder is watched from here on: a save now is seen.
@@ -73,6 +70,7 @@ pub fn watch(
                 for e in errors {
                     eprintln!("warning: watching: {e}");
                 }
+                rewatch_all(&mut debouncer, root);
                 if !on_change(Vec::new()) {
                     break;
                 }
@@ -80,9 +78,12 @@ pub fn watch(
             }
         };
         let mut paths = BTreeSet::new();
+        let mut source_dirs = BTreeSet::new();
         for event in events {
             if event.need_rescan() {
                 paths.clear();
+                source_dirs.clear();
+                rewatch_all(&mut debouncer, root);
                 if !on_change(Vec::new()) {
                     return Ok(());
                 }
@@ -92,25 +93,53 @@ pub fn watch(
                 continue;
             }
             for path in &event.paths {
-                if let Some(dir) = SOURCE_DIRS.iter().find(|d| path == &root.join(d)) {
-                    // A source folder appeared after we started: watch it too.
-                    if !watched.contains(dir)
-                        && path.is_dir()
-                        && debouncer.watch(path, RecursiveMode::Recursive).is_ok()
-                    {
-                        watched.insert(dir);
-                    }
+                if SOURCE_DIRS.iter().any(|d| path == &root.join(d)) {
+                    source_dirs.insert(path.clone());
                 }
                 if relevant(root, ignore, path) {
                     paths.insert(path.clone());
                 }
             }
         }
+        // Before the rebuild, so that it reads any file written into a new
+        // folder before its watch took hold.
+        for dir in &source_dirs {
+            rewatch(&mut debouncer, dir);
+        }
         if !paths.is_empty() && !on_change(paths.into_iter().collect()) {
             break;
         }
     }
     Ok(())
+}
+
+type Debouncer = notify_debouncer_full::Debouncer<notify::RecommendedWatcher, RecommendedCache>;
+
+/// Watches whatever is at the source folder `path` now. Called whenever the
+/// folder itself was in an event: it may have been created, deleted, or
+/// deleted and created again within one burst. A deleted folder's watch dies
+/// with it, and notify re-adds folders it sees created only under a recursive
+/// watch (so those under content/ and themes/ are its job, not ours), while
+/// the site root is watched alone: without this, a folder that came back
+/// would never be watched again. The old watch is dropped first, whatever
+/// state it is in; the error when there is none is expected.
+fn rewatch(debouncer: &mut Debouncer, path: &Path) {
+    let _ = debouncer.unwatch(path);
+    if path.is_dir()
+        && let Err(e) = debouncer.watch(path, RecursiveMode::Recursive)
+    {
+        eprintln!(
+            "warning: cannot watch {} ({e}); changes there will not rebuild",
+            path.display()
+        );
+    }
+}
+
+/// After lost events any source folder may have gone and come back unseen.
+fn rewatch_all(debouncer: &mut Debouncer, root: &Path) {
+    for dir in SOURCE_DIRS {
+        rewatch(debouncer, &root.join(dir));
+    }
 }
 
 /// Is a change to `path` one the site cares about?

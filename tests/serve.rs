@@ -1,5 +1,6 @@
 //! `dossier serve` on an ephemeral port: edits, errors, recovery, new and
-//! deleted pages, template edits, and path traversal attempts.
+//! deleted pages, template edits, source folders deleted and recreated, exit
+//! codes when it cannot run, and path traversal attempts.
 
 mod common;
 
@@ -117,6 +118,35 @@ fn edit_then(s: &mut Server, f: &Fixture, rel: &str, text: &str) -> (String, Str
     s.next_event()
 }
 
+/// Lets rebuilds in flight finish and drops their events, so the next event
+/// read is caused by what the test does next (a folder's creation and the
+/// files written into it may arrive as one burst or as two).
+fn settle(s: &mut Server) {
+    while s.events.recv_timeout(Duration::from_millis(300)).is_ok() {}
+}
+
+/// Waits up to 10 s for `path` to serve `needle`, reading events meanwhile.
+fn wait_served(s: &mut Server, path: &str, needle: &str) {
+    let started = Instant::now();
+    while !s.get(path).1.contains(needle) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{path} did not serve {needle:?} within 10 s"
+        );
+        let _ = s.events.recv_timeout(Duration::from_millis(100));
+    }
+}
+
+/// An edit inside a folder that was deleted and created again is seen: a
+/// reload arrives and `path` serves `needle`.
+fn edit_is_seen(s: &mut Server, f: &Fixture, rel: &str, text: &str, path: &str, needle: &str) {
+    settle(s);
+    f.write(rel, text);
+    let (event, data) = s.next_event();
+    assert_eq!(event, "reload", "{rel}: {data}");
+    assert!(s.get(path).1.contains(needle), "{rel}: {path} lacks {needle:?}");
+}
+
 #[test]
 fn serve_rebuilds_reports_errors_recovers_and_stays_inside_the_output() {
     let f = Fixture::new();
@@ -213,6 +243,164 @@ fn the_live_reload_script_never_reaches_build_output() {
 }
 
 #[test]
+fn a_static_folder_deleted_and_created_again_is_still_watched() {
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "Text."));
+    f.write("static/extra.css", "a{color:red}");
+    let mut s = Server::start(&f);
+    assert!(s.get("/extra.css").1.contains("color:red"));
+
+    // Deleted, then created again in a later burst.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("static")).unwrap();
+    assert_eq!(s.next_event().0, "reload");
+    assert_eq!(s.get("/extra.css").0, 404);
+    settle(&mut s);
+    f.write("static/extra.css", "a{color:green}");
+    wait_served(&mut s, "/extra.css", "color:green");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "static/extra.css",
+        "a{color:blue}",
+        "/extra.css",
+        "color:blue",
+    );
+
+    // Deleted and created again within one burst.
+    std::fs::remove_dir_all(f.path("static")).unwrap();
+    f.write("static/extra.css", "a{color:navy}");
+    wait_served(&mut s, "/extra.css", "color:navy");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "static/extra.css",
+        "a{color:teal}",
+        "/extra.css",
+        "color:teal",
+    );
+}
+
+#[test]
+fn a_templates_folder_deleted_and_created_again_is_still_watched() {
+    let override_page = |class: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block body %}}<article class=\"{class}\">{{{{ page.content | safe }}}}</article>{{% endblock %}}"
+        )
+    };
+    let f = Fixture::new();
+    f.write("content/a.md", &page("A", "Text."));
+    f.write("templates/page.html", &override_page("one"));
+    let mut s = Server::start(&f);
+    assert!(s.get("/a/").1.contains("<article class=\"one\">"));
+
+    // Without the override the theme's page.html is used again.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("templates")).unwrap();
+    assert_eq!(s.next_event().0, "reload");
+    assert!(s.get("/a/").1.contains("<main>"));
+    settle(&mut s);
+    f.write("templates/page.html", &override_page("two"));
+    wait_served(&mut s, "/a/", "<article class=\"two\">");
+    let three = override_page("three");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "templates/page.html",
+        &three,
+        "/a/",
+        "<article class=\"three\">",
+    );
+
+    // Deleted and created again within one burst.
+    std::fs::remove_dir_all(f.path("templates")).unwrap();
+    f.write("templates/page.html", &override_page("four"));
+    wait_served(&mut s, "/a/", "<article class=\"four\">");
+    let five = override_page("five");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "templates/page.html",
+        &five,
+        "/a/",
+        "<article class=\"five\">",
+    );
+}
+
+#[test]
+fn content_folders_deleted_and_created_again_are_still_watched() {
+    let f = Fixture::new();
+    f.write("content/explainers/pay.md", &page("Pay", "First."));
+    let mut s = Server::start(&f);
+    assert!(s.get("/explainers/pay/").1.contains("First."));
+
+    // A folder inside content/: notify's recursive watch re-adds it.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("content/explainers")).unwrap();
+    assert_eq!(s.next_event().0, "reload");
+    assert_eq!(s.get("/explainers/pay/").0, 404);
+    settle(&mut s);
+    f.write("content/explainers/pay.md", &page("Pay", "Second."));
+    wait_served(&mut s, "/explainers/pay/", "Second.");
+    let third = page("Pay", "Third.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &third,
+        "/explainers/pay/",
+        "Third.",
+    );
+
+    // The same within one burst.
+    std::fs::remove_dir_all(f.path("content/explainers")).unwrap();
+    f.write("content/explainers/pay.md", &page("Pay", "Again."));
+    wait_served(&mut s, "/explainers/pay/", "Again.");
+    let again = page("Pay", "Once more.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &again,
+        "/explainers/pay/",
+        "Once more.",
+    );
+
+    // content/ itself, which only the site root's watch sees come back.
+    settle(&mut s);
+    std::fs::remove_dir_all(f.path("content")).unwrap();
+    let _ = s.next_event(); // whatever a site without content/ gives
+    settle(&mut s);
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/explainers/pay.md", &page("Pay", "Fourth."));
+    wait_served(&mut s, "/explainers/pay/", "Fourth.");
+    let fifth = page("Pay", "Fifth.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &fifth,
+        "/explainers/pay/",
+        "Fifth.",
+    );
+
+    // Both within one burst.
+    std::fs::remove_dir_all(f.path("content")).unwrap();
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/explainers/pay.md", &page("Pay", "Sixth."));
+    wait_served(&mut s, "/explainers/pay/", "Sixth.");
+    let seventh = page("Pay", "Seventh.");
+    edit_is_seen(
+        &mut s,
+        &f,
+        "content/explainers/pay.md",
+        &seventh,
+        "/explainers/pay/",
+        "Seventh.",
+    );
+}
+
+#[test]
 fn a_busy_port_is_named_and_the_next_one_taken() {
     let f = Fixture::new();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -236,6 +424,68 @@ fn a_busy_port_is_named_and_the_next_one_taken() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(line.contains(&format!("port {port} is in use; using port")), "{line}");
+}
+
+/// Runs `dossier serve ARGS`, which must exit within 10 s; (code, stderr).
+fn serve_exit(f: &Fixture, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("serve")
+        .args(args)
+        .current_dir(f.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve {args:?} still running after 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    (status.code(), err)
+}
+
+#[test]
+fn an_address_that_cannot_be_bound_exits_1_naming_it() {
+    let f = Fixture::new();
+    // TEST-NET-1 (RFC 5737) is never assigned to a machine: bind fails at
+    // once, and nothing is sent anywhere.
+    let (code, err) = serve_exit(&f, &["--bind", "192.0.2.1", "--port", "0"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.starts_with("error: cannot listen on 192.0.2.1:0: "), "{err}");
+    assert!(err.contains("--bind"), "{err}");
+}
+
+#[test]
+fn a_range_of_busy_ports_exits_1() {
+    let f = Fixture::new();
+    // Hold ten consecutive ports, the whole range serve would try.
+    let held = (0..20)
+        .find_map(|_| {
+            let first = std::net::TcpListener::bind("127.0.0.1:0").ok()?;
+            let port = first.local_addr().ok()?.port();
+            let mut held = vec![first];
+            for p in port.checked_add(1)?..port.checked_add(10)? {
+                held.push(std::net::TcpListener::bind(("127.0.0.1", p)).ok()?);
+            }
+            Some((port, held))
+        })
+        .expect("ten consecutive free ports");
+    let port = held.0.to_string();
+    let (code, err) = serve_exit(&f, &["--port", &port, "--output", "served"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!("ports {port} to ")) && err.contains("are all in use"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -76,9 +76,12 @@ struct App {
 /// Runs until Ctrl-C.
 pub fn serve(opts: ServeOptions) -> Result<(), Error> {
     let root = crate::site_root(&opts.root)?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| Error::Runtime(format!("cannot start the server: {e}")))?;
     let listener = runtime.block_on(bind(opts.bind, opts.port))?;
-    let addr = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Runtime(format!("cannot read the address listened on: {e}")))?;
     let (out, temporary) = match &opts.output {
         Some(dir) => (crate::output::check_dir(&root, dir)?, false),
         None => (
@@ -142,7 +145,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
     if temporary {
         let _ = std::fs::remove_dir_all(&out);
     }
-    served.map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+    served.map_err(|e| Error::Runtime(format!("the server stopped: {e}")))
 }
 
 /// Ctrl-C, or SIGTERM where there is one: either stops the server cleanly
@@ -181,10 +184,16 @@ async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Error> {
                 return Ok(l);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => last_error = Some(e),
-            Err(e) => return Err(Error::Usage(format!("cannot listen on {ip}:{p}: {e}"))),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {
+                return Err(Error::Runtime(format!(
+                    "cannot listen on {ip}:{p}: {e}; {ip} is not an address of this machine (pass another with --bind)"
+                )));
+            }
+            Err(e) => return Err(Error::Runtime(format!("cannot listen on {ip}:{p}: {e}"))),
         }
     }
-    Err(Error::Usage(format!(
+    // The command was fine; the machine had no free port for it.
+    Err(Error::Runtime(format!(
         "ports {port} to {} are all in use ({}); pass another with --port",
         port.saturating_add(PORT_TRIES - 1),
         last_error.map(|e| e.to_string()).unwrap_or_default()
