@@ -103,7 +103,7 @@ pub fn check_dir(root: &Path, out: &Path) -> Result<PathBuf, Error> {
     if root.starts_with(&out) {
         return Err(refuse("it holds the site itself (pick a folder such as public/)"));
     }
-    for source in ["content", "themes", "templates", "static"] {
+    for source in crate::model::SOURCE_DIRS {
         if out.starts_with(root.join(source)) {
             return Err(refuse(&format!("it is inside the site's {source}/ folder")));
         }

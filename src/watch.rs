@@ -14,15 +14,14 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, RecommendedCache, new_debouncer_opt};
 
+use crate::config::CONFIG_FILE;
 use crate::content::walk::is_junk;
 use crate::error::Error;
+use crate::model::SOURCE_DIRS;
 
 /// Long enough to gather one editor save (write, rename, chmod), short
 /// enough that the reload feels immediate.
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
-
-/// The folders of a site that hold its sources.
-const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// Watches the site at `root` and calls `on_change` with each burst of
 /// changed paths, until `on_change` returns `false`. `ignore` (the output
@@ -150,7 +149,7 @@ pub fn relevant(root: &Path, ignore: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
     let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
     let Some(first) = parts.next() else { return false };
-    let top_ok = first == "site.yaml" || SOURCE_DIRS.contains(&first.as_ref());
+    let top_ok = first == CONFIG_FILE || SOURCE_DIRS.contains(&first.as_ref());
     top_ok && !rel.components().any(|c| is_junk(&c.as_os_str().to_string_lossy()))
 }
 
