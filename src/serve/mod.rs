@@ -22,8 +22,8 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 use tower_http::services::ServeDir;
 
-use crate::BuildOptions;
 use crate::error::Error;
+use crate::pipeline::{BuildOptions, site_root};
 use crate::project::{Project, Rebuild};
 
 const LIVE_JS: &str = include_str!("live.js");
@@ -75,7 +75,7 @@ struct App {
 
 /// Runs until Ctrl-C.
 pub fn serve(opts: ServeOptions) -> Result<(), Error> {
-    let root = crate::site_root(&opts.root)?;
+    let root = site_root(&opts.root)?;
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| Error::Runtime(format!("cannot start the server: {e}")))?;
     let listener = runtime.block_on(bind(opts.bind, opts.port))?;
