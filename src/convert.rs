@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::content::frontmatter::locate;
@@ -22,7 +24,8 @@ pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         .par_iter_mut()
         .flat_map_iter(|p| {
             let (html, found) = page_html(p, links, &glossary);
-            p.html = html;
+            // Nothing else holds the pages yet: this never copies.
+            Arc::make_mut(p).html = html;
             found
         })
         .collect();

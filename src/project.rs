@@ -25,7 +25,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{Diagnostics, Error};
@@ -385,7 +385,7 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
         problems.extend(content::check_page_references(&site, &page));
         let (html, found) = convert::one_page(&site, &page);
         problems.extend(found);
-        site.pages[id.index()] = crate::model::Page { html, ..page };
+        site.pages[id.index()] = Arc::new(crate::model::Page { html, ..page });
     }
     for &id in &ids {
         let section = site.page(id).section;
@@ -433,10 +433,15 @@ fn changed_reads(
         };
         differ(Read::Link(rel.clone()), link(old, a) == link(new, b));
         differ(Read::Updates(rel.clone()), updates(old, a) == updates(new, b));
-        differ(
-            Read::Page(rel.clone()),
-            a.map(|&p| old.page(p)) == b.map(|&p| new.page(p)),
-        );
+        let same_page = match (a, b) {
+            // A page not re-read is the same page, shared: its text need not be compared.
+            (Some(&x), Some(&y)) => {
+                let (x, y) = (&old.pages[x.index()], &new.pages[y.index()]);
+                Arc::ptr_eq(x, y) || x == y
+            }
+            (x, y) => x.is_none() && y.is_none(),
+        };
+        differ(Read::Page(rel.clone()), same_page);
         dirs.extend(a.map(|&p| old.section(old.page(p).section).dir.clone()));
         dirs.extend(b.map(|&p| new.section(new.page(p).section).dir.clone()));
     }

@@ -245,8 +245,14 @@ fn errors_point_inside_the_value_of_their_own_key() {
         "---\ntitle: \"What bob said\"\nsummary: bob and more bob\npeople: [union, bob]\npositions:\n  - who: union\n    says: bob is wrong\n  - who: bob\n    says: x\n---\nBody.\n",
     );
     let err = f.build_err();
-    assert!(err.contains("content/explainers/bad.md:4:17: unknown person `bob`"), "{err}");
-    assert!(err.contains("content/explainers/bad.md:8:10: unknown person `bob`"), "{err}");
+    assert!(
+        err.contains("content/explainers/bad.md:4:17: unknown person `bob`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/explainers/bad.md:8:10: unknown person `bob`"),
+        "{err}"
+    );
     assert!(err.contains(" 4 | people: [union, bob]"), "{err}");
     // A page event's problem points into that event, not an earlier one.
     let f = site();
@@ -255,7 +261,10 @@ fn errors_point_inside_the_value_of_their_own_key() {
         "---\ntitle: Bad\nevents:\n  - title: strik\n    date: 2024\n  - title: Two\n    date: 2024\n    category: strik\n---\n",
     );
     let err = f.build_err();
-    assert!(err.contains("content/explainers/bad.md:8:15: unknown category `strik`"), "{err}");
+    assert!(
+        err.contains("content/explainers/bad.md:8:15: unknown category `strik`"),
+        "{err}"
+    );
 }
 
 #[test]

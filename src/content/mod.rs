@@ -7,6 +7,7 @@ pub(crate) mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -67,13 +68,13 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         assets: Vec::new(),
         events: Vec::new(),
         timeline_section: None,
-        links: LinkMap::default(),
+        links: Arc::default(),
         glossary: Vec::new(),
     };
     let mut section_files = HashMap::new();
     for result in parsed {
         match result {
-            Ok(Some(Parsed::Page(p))) if !p.meta.draft || drafts => site.pages.push(*p),
+            Ok(Some(Parsed::Page(p))) if !p.meta.draft || drafts => site.pages.push(Arc::from(p)),
             Ok(Some(Parsed::Section(s))) => {
                 section_files.insert(s.dir.clone(), s);
             }
@@ -97,7 +98,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
     build_sections(&mut site, &walked.dirs, &bundles, section_files);
     problems.extend(place_pages(&mut site));
     collect_page_events(&mut site);
-    site.links = link_map(&site);
+    site.links = Arc::new(link_map(&site));
     (site, problems)
 }
 
@@ -299,6 +300,8 @@ fn place_pages(site: &mut Site) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let index = section_index(site);
     for (i, page) in site.pages.iter_mut().enumerate() {
+        // Nothing else holds the pages yet: this never copies.
+        let page = Arc::make_mut(page);
         // A bundle (`pay/index.md`) belongs to the folder above its own.
         let own = page.rel.strip_suffix("/index.md");
         let dir = parent_dir(own.unwrap_or(&page.rel));

@@ -17,6 +17,7 @@ pub mod meta;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -68,14 +69,16 @@ pub struct Site {
     pub config: Config,
     /// `sections[0]` is the home page; parents come before their children.
     pub sections: Vec<Section>,
-    pub pages: Vec<Page>,
+    /// Shared, so that a rebuild can keep the site before an edit beside
+    /// the site after it for the cost of the pages it re-read.
+    pub pages: Vec<Arc<Page>>,
     pub assets: Vec<Asset>,
     /// Timeline events, in timeline order once the timeline stage has run.
     pub events: Vec<Event>,
     /// The timeline's own `content/timeline/_index.md`, when there is one.
     pub timeline_section: Option<Section>,
     /// Which URL each Markdown file became, for links between them.
-    pub links: LinkMap,
+    pub links: Arc<LinkMap>,
     /// The HTML of each glossary definition (same order as `config.glossary`).
     pub glossary: Vec<String>,
 }
