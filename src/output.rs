@@ -7,7 +7,7 @@
 //! previous output exactly as it was; the leftover staging folder is cleared
 //! by the next build.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -64,12 +64,12 @@ impl Copies {
     /// Two things written to one path would silently lose one of them. The
     /// first `overridable` copies (the theme's `static/`) may be replaced by
     /// later ones (the site's); anything else is a problem.
-    pub(crate) fn check_clashes(&mut self, overridable: usize, rendered: &HashSet<&str>) -> Vec<Diagnostic> {
+    pub(crate) fn check_clashes(&mut self, overridable: usize, rendered: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
         let mut owner: HashMap<&str, usize> = HashMap::new();
         let mut problems = Vec::new();
         let mut replaced = Vec::new();
         for (i, c) in self.list.iter().enumerate() {
-            if rendered.contains(c.dest.as_str()) {
+            if rendered(&c.dest) {
                 problems.push(clash(&c.source, &c.dest));
             }
             if let Some(&prev) = owner.get(c.dest.as_str()) {

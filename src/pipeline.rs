@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -96,7 +97,7 @@ pub(crate) fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
 }
 
 /// The theme, with template functions that see this site.
-pub(crate) fn load_theme(site: &Site) -> Result<Theme, Error> {
+pub(crate) fn load_theme(site: &Arc<Site>) -> Result<Theme, Error> {
     Theme::load(site).map_err(|p| Diagnostics(p).into())
 }
 
@@ -170,13 +171,13 @@ pub(crate) fn render_tree(site: &Site, theme: &Theme, emit: &Emit) -> Result<(Ve
         emit(file)?;
     }
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
-    let copies = copies(site, theme, &rendered)?;
+    let copies = copies(site, theme, &|p| rendered.contains(p))?;
     Ok((copies, done))
 }
 
 /// The files copied as they are (theme and site `static/`, content assets),
 /// checked against each other and against the `rendered` paths.
-pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &HashSet<&str>) -> Result<Vec<Copy>, Error> {
+pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &dyn Fn(&str) -> bool) -> Result<Vec<Copy>, Error> {
     let mut copies = crate::output::Copies::default();
     if let Some(dir) = &theme.static_dir {
         copies.copy_folder(dir);
@@ -218,7 +219,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             up_to_date: true,
         });
     }
-    let site = load(&root, opts)?;
+    let site = Arc::new(load(&root, opts)?);
     let theme = load_theme(&site)?;
     let copies = match &output {
         Some(out) => {

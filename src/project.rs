@@ -59,8 +59,10 @@ impl Rebuild {
 }
 
 struct State {
-    site: Site,
+    site: Arc<Site>,
     theme: Theme,
+    /// Every output of the site, by path.
+    outputs: HashMap<String, Job>,
     /// What each output read when it was last rendered, by its path.
     reads: HashMap<String, Vec<Read>>,
 }
@@ -136,30 +138,32 @@ impl Project {
     fn rebuild_inner(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Error> {
         let areas: Vec<Area> = changed.iter().filter_map(|p| self.area(p)).collect();
         if self.state.is_none() || changed.is_empty() || areas.contains(&Area::Config) {
-            let site = load(&self.root, &self.opts)?;
+            let site = Arc::new(load(&self.root, &self.opts)?);
             let theme = load_theme(&site)?;
             return self.render_all(site, theme, "full");
         }
         let templates = areas.contains(&Area::Templates);
+        let state = self.state.take().expect("checked above");
         if areas.contains(&Area::Content) {
-            let state = self.state.take().expect("checked above");
             let (site, touched) = match reread_pages(&state.site, changed) {
-                Some(result) => result.map(|site| (site, Touched::Pages(edited_pages(&state.site, changed))))?,
+                Some(site) => (site?, Touched::Pages(edited_pages(&state.site, changed))),
                 None => (load(&self.root, &self.opts)?, Touched::Everything),
             };
+            let site = Arc::new(site);
             if templates {
                 let theme = load_theme(&site)?;
                 return self.render_all(site, theme, "content");
             }
             return self.render_changed(state, site, touched);
         }
-        let state = self.state.take().expect("checked above");
         if templates {
             let theme = load_theme(&state.site)?;
             return self.render_all(state.site, theme, "templates");
         }
         self.state = Some(state);
-        self.copy_only()
+        let mut report = self.produce(&[], false)?;
+        report.scope = "static";
+        Ok(report)
     }
 
     fn area(&self, path: &Path) -> Option<Area> {
@@ -175,50 +179,77 @@ impl Project {
     }
 
     /// Renders every output of `site`.
-    fn render_all(&mut self, site: Site, theme: Theme, scope: &'static str) -> Result<Rebuild, Error> {
-        let jobs = all_jobs(&site);
+    fn render_all(&mut self, site: Arc<Site>, theme: Theme, scope: &'static str) -> Result<Rebuild, Error> {
+        let outputs = outputs_of(&site);
+        let jobs: Vec<Job> = outputs.values().copied().collect();
         self.state = Some(State {
             site,
             theme,
+            outputs,
             reads: HashMap::new(),
         });
-        let mut report = self.produce(&jobs)?;
+        let mut report = self.produce(&jobs, true)?;
         report.scope = scope;
         Ok(report)
     }
 
     /// Renders the outputs of `new` that read something that differs from
-    /// `old`, and the outputs `old` did not have.
-    fn render_changed(&mut self, old: State, new: Site, touched: Touched) -> Result<Rebuild, Error> {
+    /// the old site, and the outputs the old site did not have.
+    fn render_changed(&mut self, old: State, new: Arc<Site>, touched: Touched) -> Result<Rebuild, Error> {
         let State {
             site: old,
             mut theme,
+            outputs,
             reads,
         } = old;
-        let old_events = theme.events().to_vec();
+        let old_events = theme.events();
         theme.bind(&new);
-        let changed = changed_reads(&old, &new, &old_events, theme.events(), &touched);
-        let jobs: Vec<Job> = all_jobs(&new)
-            .into_iter()
-            .filter(|job| match reads.get(&job_path(&new, *job)) {
-                Some(read) => read.iter().any(|r| changed.contains(r)),
-                None => true,
-            })
-            .collect();
-        let own_pages_only = match &touched {
+        let changed = changed_reads(&old, &new, &old_events, &theme.events(), &touched);
+        // Pages edited in place, with `site` the same (so the same timeline
+        // and glossary): the same outputs, with the same ids.
+        let same_outputs = matches!(touched, Touched::Pages(_)) && !changed.contains(&Read::Site);
+        let jobs: Vec<Job> = if same_outputs {
+            let hit = reads.iter().filter(|(_, r)| read_any(r, &changed));
+            hit.filter_map(|(path, _)| outputs.get(path).copied()).collect()
+        } else {
+            let outputs = outputs_of(&new);
+            let jobs = (outputs.iter())
+                .filter(|(path, _)| reads.get(*path).is_none_or(|r| read_any(r, &changed)))
+                .map(|(_, job)| *job)
+                .collect();
+            self.state = Some(State {
+                site: new.clone(),
+                theme,
+                outputs,
+                reads,
+            });
+            return self.finish_changed(jobs, true, &touched, &new);
+        };
+        self.state = Some(State {
+            site: new.clone(),
+            theme,
+            outputs,
+            reads,
+        });
+        self.finish_changed(jobs, false, &touched, &new)
+    }
+
+    fn finish_changed(
+        &mut self,
+        jobs: Vec<Job>,
+        outputs_changed: bool,
+        touched: &Touched,
+        site: &Site,
+    ) -> Result<Rebuild, Error> {
+        let own_pages_only = match touched {
             Touched::Pages(rels) => jobs.iter().all(|j| match j {
-                Job::Html(Target::Page(p)) => rels.contains(&new.page(*p).rel),
+                Job::Html(Target::Page(p)) => rels.contains(&site.page(*p).rel),
                 Job::Data(_) => true,
                 Job::Html(_) => false,
             }),
             Touched::Everything => false,
         };
-        self.state = Some(State {
-            site: new,
-            theme,
-            reads,
-        });
-        let mut report = self.produce(&jobs)?;
+        let mut report = self.produce(&jobs, outputs_changed)?;
         report.scope = match touched {
             Touched::Everything => "content",
             Touched::Pages(_) if own_pages_only => "page",
@@ -227,18 +258,11 @@ impl Project {
         Ok(report)
     }
 
-    /// A `static/` change: the rendered outputs stay as they are.
-    fn copy_only(&mut self) -> Result<Rebuild, Error> {
-        let mut report = self.produce(&[])?;
-        report.scope = "static";
-        Ok(report)
-    }
-
     /// Renders `jobs`, notes what each read, copies the static files and
     /// assets, and brings the output folder in line: changed files written,
     /// files no longer produced removed. Nothing is written unless all of it
     /// succeeded.
-    fn produce(&mut self, jobs: &[Job]) -> Result<Rebuild, Error> {
+    fn produce(&mut self, jobs: &[Job], outputs_changed: bool) -> Result<Rebuild, Error> {
         let state = self.state.as_mut().expect("loaded before rendering");
         let site = &state.site;
         let changes = Changes::new(&self.written);
@@ -261,77 +285,93 @@ impl Project {
                 changes.offer(file);
             }
         }
-        let current: HashSet<String> = all_jobs(site).into_iter().map(|j| job_path(site, j)).collect();
-        state.reads.retain(|path, _| current.contains(path));
+        if outputs_changed {
+            let outputs = &state.outputs;
+            state.reads.retain(|path, _| outputs.contains_key(path));
+        }
         state.reads.extend(done);
-        let rendered: HashSet<&str> = current.iter().map(String::as_str).collect();
-        let copies = crate::pipeline::copies(site, &state.theme, &rendered)?;
+        let copies = crate::pipeline::copies(site, &state.theme, &|p| state.outputs.contains_key(p))?;
         let (seen, changed) = changes.into_parts();
         let mut rendered: Vec<String> = seen.keys().cloned().collect();
         rendered.sort();
-        let mut report = self.sync(seen, changed, &copies, &current)?;
+        let outputs = &self.state.as_ref().expect("set above").outputs;
+        let written = &mut self.written;
+        let mut report = sync(&self.out, written, seen, changed, &copies, outputs)?;
         report.rendered = rendered;
-        Ok(report)
-    }
-
-    /// Writes the changed files and copies, and removes what the output
-    /// holds that is neither a `current` output nor a copy.
-    fn sync(
-        &mut self,
-        seen: HashMap<String, u64>,
-        changed: Vec<RenderedFile>,
-        copies: &[Copy],
-        current: &HashSet<String>,
-    ) -> Result<Rebuild, Error> {
-        if self.written.is_empty() && self.out.exists() {
-            // First build into an existing output: learn what it holds, so
-            // unchanged files stay as they are and stale ones go.
-            self.written = fingerprint_folder(&self.out);
-        }
-        std::fs::create_dir_all(&self.out).map_err(|e| Error::io(&self.out, e))?;
-        let mut report = Rebuild::default();
-        for f in &changed {
-            write_atomically(&self.out, f)?;
-            report.written.push(f.path.clone());
-        }
-        self.written.extend(seen);
-        for c in copies {
-            let meta = std::fs::metadata(&c.source).map_err(|e| Error::io(&c.source, e))?;
-            let print = fingerprint(&(c.source.as_path(), meta.len(), meta.modified().ok()));
-            if self.written.get(&c.dest) != Some(&print) || !self.out.join(&c.dest).exists() {
-                let bytes = std::fs::read(&c.source).map_err(|e| Error::io(&c.source, e))?;
-                write_atomically(
-                    &self.out,
-                    &RenderedFile {
-                        path: c.dest.clone(),
-                        bytes,
-                    },
-                )?;
-                report.written.push(c.dest.clone());
-            }
-            self.written.insert(c.dest.clone(), print);
-        }
-        let copied: HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
-        let gone: Vec<String> = self
-            .written
-            .keys()
-            .filter(|p| !current.contains(*p) && !copied.contains(p.as_str()))
-            .cloned()
-            .collect();
-        for path in gone {
-            remove_output(&self.out, &path);
-            self.written.remove(&path);
-            report.removed.push(path);
-        }
-        report.written.sort();
-        report.removed.sort();
         Ok(report)
     }
 }
 
-fn all_jobs(site: &Site) -> Vec<Job> {
+/// Does any of `reads` appear in `changed`? (Usually a handful of changes
+/// against ten thousand outputs: comparing beats hashing.)
+fn read_any(reads: &[Read], changed: &HashSet<Read>) -> bool {
+    if changed.len() <= 8 {
+        reads.iter().any(|r| changed.iter().any(|c| c == r))
+    } else {
+        reads.iter().any(|r| changed.contains(r))
+    }
+}
+
+/// Writes the changed files and copies into `out`, and removes what it
+/// holds that is neither one of the `current` outputs nor a copy. `written`
+/// is what `out` holds: path -> fingerprint.
+fn sync(
+    out: &Path,
+    written: &mut HashMap<String, u64>,
+    seen: HashMap<String, u64>,
+    changed: Vec<RenderedFile>,
+    copies: &[Copy],
+    current: &HashMap<String, Job>,
+) -> Result<Rebuild, Error> {
+    if written.is_empty() && out.exists() {
+        // First build into an existing output: learn what it holds, so
+        // unchanged files stay as they are and stale ones go.
+        *written = fingerprint_folder(out);
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut report = Rebuild::default();
+    for f in &changed {
+        write_atomically(out, f)?;
+        report.written.push(f.path.clone());
+    }
+    written.extend(seen);
+    for c in copies {
+        let meta = std::fs::metadata(&c.source).map_err(|e| Error::io(&c.source, e))?;
+        let print = fingerprint(&(c.source.as_path(), meta.len(), meta.modified().ok()));
+        if written.get(&c.dest) != Some(&print) || !out.join(&c.dest).exists() {
+            let bytes = std::fs::read(&c.source).map_err(|e| Error::io(&c.source, e))?;
+            write_atomically(
+                out,
+                &RenderedFile {
+                    path: c.dest.clone(),
+                    bytes,
+                },
+            )?;
+            report.written.push(c.dest.clone());
+        }
+        written.insert(c.dest.clone(), print);
+    }
+    let copied: HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
+    let gone: Vec<String> = written
+        .keys()
+        .filter(|p| !current.contains_key(*p) && !copied.contains(p.as_str()))
+        .cloned()
+        .collect();
+    for path in gone {
+        remove_output(out, &path);
+        written.remove(&path);
+        report.removed.push(path);
+    }
+    report.written.sort();
+    report.removed.sort();
+    Ok(report)
+}
+
+/// Every output of `site`, by path.
+fn outputs_of(site: &Site) -> HashMap<String, Job> {
     let html = render::targets(site).into_iter().map(Job::Html);
-    html.chain(data_files(site).into_iter().map(Job::Data)).collect()
+    let jobs = html.chain(data_files(site).into_iter().map(Job::Data));
+    jobs.map(|job| (job_path(site, job), job)).collect()
 }
 
 fn job_path(site: &Site, job: Job) -> String {
@@ -423,10 +463,10 @@ fn changed_reads(
         Touched::Pages(rels) => rels.clone(),
         Touched::Everything => old.pages.iter().chain(&new.pages).map(|p| p.rel.clone()).collect(),
     };
-    let (old_pages, new_pages) = (by_rel(old), by_rel(new));
     let mut dirs: HashSet<String> = HashSet::new();
     for rel in rels {
-        let (a, b) = (old_pages.get(rel.as_str()), new_pages.get(rel.as_str()));
+        let (a, b) = (old.page_by_rel(&rel), new.page_by_rel(&rel));
+        let (a, b) = (a.as_ref(), b.as_ref());
         let link = |site: &Site, p: Option<&PageId>| p.map(|&p| page_link(site, site.page(p)));
         let updates = |site: &Site, p: Option<&PageId>| {
             p.map(|&p| (site.page(p).meta.updated, site.page(p).meta.updates.clone()))
@@ -501,10 +541,6 @@ fn same_section(a: Option<&Section>, b: Option<&Section>) -> bool {
         (&s.file, &s.meta, &s.text, &s.url, &s.html)
     }
     a.map(own) == b.map(own)
-}
-
-fn by_rel(site: &Site) -> HashMap<&str, PageId> {
-    site.page_ids().map(|id| (site.page(id).rel.as_str(), id)).collect()
 }
 
 /// The rendered files of a rebuild that differ from what the output holds.

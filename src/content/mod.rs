@@ -69,6 +69,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         events: Vec::new(),
         timeline_section: None,
         links: Arc::default(),
+        index: Arc::default(),
         glossary: Vec::new(),
     };
     let mut section_files = HashMap::new();
@@ -99,6 +100,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
     problems.extend(place_pages(&mut site));
     collect_page_events(&mut site);
     site.links = Arc::new(link_map(&site));
+    site.index = Arc::new(crate::model::PageIndex::of(&site.pages));
     (site, problems)
 }
 
@@ -408,12 +410,16 @@ pub(crate) fn sort_section(site: &mut Site, s: SectionId) {
     let mut pages = std::mem::take(&mut site.sections[s.index()].pages);
     let all = &site.pages;
     let meta = |id: &PageId| &all[id.index()].meta;
-    let title = |id: &PageId| meta(id).title.to_lowercase();
+    // Ties end in the file's name, so the order never depends on the order
+    // pages were loaded or edited in.
+    let title = |id: &PageId| (meta(id).title.to_lowercase(), all[id.index()].rel.clone());
     match site.sections[s.index()].meta.sort_by {
-        SortBy::Weight => pages.sort_by_key(|id| (meta(id).weight.is_none(), meta(id).weight, title(id))),
+        SortBy::Weight => pages.sort_by_cached_key(|id| (meta(id).weight.is_none(), meta(id).weight, title(id))),
         // Newest first; undated pages last; then by title.
-        SortBy::Date => pages.sort_by_key(|id| (meta(id).date.is_none(), std::cmp::Reverse(meta(id).date), title(id))),
-        SortBy::Title => pages.sort_by_key(title),
+        SortBy::Date => {
+            pages.sort_by_cached_key(|id| (meta(id).date.is_none(), std::cmp::Reverse(meta(id).date), title(id)))
+        }
+        SortBy::Title => pages.sort_by_cached_key(title),
     }
     site.sections[s.index()].pages = pages;
 }

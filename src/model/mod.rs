@@ -81,6 +81,29 @@ pub struct Site {
     pub links: Arc<LinkMap>,
     /// The HTML of each glossary definition (same order as `config.glossary`).
     pub glossary: Vec<String>,
+    /// The pages by file and by URL.
+    pub index: Arc<PageIndex>,
+}
+
+/// Finds pages by their file (relative to `content/`) or their URL.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageIndex {
+    by_rel: HashMap<String, PageId>,
+    by_url: HashMap<String, PageId>,
+}
+
+impl PageIndex {
+    pub fn of(pages: &[Arc<Page>]) -> PageIndex {
+        let ids = (0..pages.len()).map(PageId::new);
+        PageIndex {
+            by_rel: pages
+                .iter()
+                .zip(ids.clone())
+                .map(|(p, id)| (p.rel.clone(), id))
+                .collect(),
+            by_url: pages.iter().zip(ids).map(|(p, id)| (p.url.clone(), id)).collect(),
+        }
+    }
 }
 
 /// A Markdown page.
@@ -326,12 +349,12 @@ impl Site {
 
     /// The page written in `rel` (relative to `content/`).
     pub fn page_by_rel(&self, rel: &str) -> Option<PageId> {
-        self.pages.iter().position(|p| p.rel == rel).map(PageId::new)
+        self.index.by_rel.get(rel).copied()
     }
 
     /// The page at `url`.
     pub fn page_by_url(&self, url: &str) -> Option<PageId> {
-        self.pages.iter().position(|p| p.url == url).map(PageId::new)
+        self.index.by_url.get(url).copied()
     }
 }
 

@@ -1,8 +1,6 @@
 //! The context templates see: plain structs serialised into Tera values,
 //! built from the loaded site. docs/templates.md documents every field.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::Read;
@@ -330,9 +328,8 @@ fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
 /// Every event as templates see it, in timeline order.
 pub(crate) fn event_ctxs(site: &Site) -> Vec<EventCtx> {
     let style = site.config.date_style();
-    let by_url: HashMap<&str, PageId> = site.page_ids().map(|id| (site.page(id).url.as_str(), id)).collect();
-    let link_of = |url: &String| match by_url.get(url.as_str()) {
-        Some(&id) => page_link(site, site.page(id)),
+    let link_of = |url: &String| match site.page_by_url(url) {
+        Some(id) => page_link(site, site.page(id)),
         None => LinkCtx {
             title: url.clone(),
             url: url.clone(),

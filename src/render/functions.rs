@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use tera::{Kwargs, State, Tera};
 
 use super::Read;
-use super::context::{EventCtx, LinkCtx, page_link, section_link};
+use super::context::{EventCtx, page_link, section_link};
 use crate::date::PartialDate;
 use crate::model::Site;
 
@@ -39,61 +39,63 @@ impl Recorder {
 /// `get_url(path="@/explainers/pay.md")`, `get_page(path=...)`,
 /// `get_section(path=...)`, `timeline_events(...)` — and the tera-contrib
 /// filters. Called again when the site changes (the incremental path).
-pub(crate) fn register_functions(tera: &mut Tera, site: &Site, events: Arc<Vec<EventCtx>>, recorder: Arc<Recorder>) {
-    let pages: HashMap<String, LinkCtx> = site.pages.iter().map(|p| (p.rel.clone(), page_link(site, p))).collect();
-    let sections: HashMap<String, LinkCtx> = site
-        .sections
-        .iter()
-        .map(|s| (s.dir.clone(), section_link(site, s)))
-        .collect();
-    let (pages, sections) = (Arc::new(pages), Arc::new(sections));
+pub(crate) fn register_functions(
+    tera: &mut Tera,
+    site: Arc<Site>,
+    events: Arc<Vec<EventCtx>>,
+    recorder: Arc<Recorder>,
+) {
+    // Links are made when a template asks for them: binding a site of
+    // 10,000 pages costs nothing per page.
     let clean = |p: String| p.trim_start_matches("@/").trim_matches('/').to_string();
     let dir_of = |path: &str| path.trim_end_matches("_index.md").trim_end_matches('/').to_string();
+    let page = |site: &Site, path: &str| site.page_by_rel(path).map(|id| page_link(site, site.page(id)));
+    let section = |site: &Site, dir: &str| {
+        let s = site.sections.iter().find(|s| s.dir == dir)?;
+        Some(section_link(site, s))
+    };
     {
-        let (pages, sections, recorder) = (pages.clone(), sections.clone(), recorder.clone());
+        let (site, recorder) = (site.clone(), recorder.clone());
         tera.register_function(
             "get_url",
             move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
                 let path = clean(kw.must_get::<String>("path")?);
-                if let Some(page) = pages.get(&path) {
+                if let Some(page) = page(&site, &path) {
                     recorder.note(state, Read::Link(path));
-                    return Ok(page.url.clone());
+                    return Ok(page.url);
                 }
                 let dir = dir_of(&path);
-                let section = sections
-                    .get(&dir)
+                let section = section(&site, &dir)
                     .ok_or_else(|| tera::Error::message(format!("get_url: no page or section `{path}` in content/")))?;
                 recorder.note(state, Read::SectionLink(dir));
-                Ok(section.url.clone())
+                Ok(section.url)
             },
         );
     }
     {
-        let (pages, recorder) = (pages.clone(), recorder.clone());
+        let (site, recorder) = (site.clone(), recorder.clone());
         tera.register_function(
             "get_page",
             move |kw: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
                 let path = clean(kw.must_get::<String>("path")?);
-                let page = pages
-                    .get(&path)
+                let page = page(&site, &path)
                     .ok_or_else(|| tera::Error::message(format!("get_page: no page `{path}` in content/")))?;
                 recorder.note(state, Read::Link(path));
-                Ok(tera::Value::from_serializable(page))
+                Ok(tera::Value::from_serializable(&page))
             },
         );
     }
     {
-        let recorder = recorder.clone();
+        let (site, recorder) = (site.clone(), recorder.clone());
         tera.register_function(
             "get_section",
             move |kw: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
                 let path = clean(kw.must_get::<String>("path")?);
                 let dir = dir_of(&path);
-                let section = sections
-                    .get(&dir)
+                let section = section(&site, &dir)
                     .ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}` in content/")))?;
                 recorder.note(state, Read::SectionLink(dir));
-                Ok(tera::Value::from_serializable(section))
+                Ok(tera::Value::from_serializable(&section))
             },
         );
     }
@@ -104,9 +106,9 @@ pub(crate) fn register_functions(tera: &mut Tera, site: &Site, events: Arc<Vec<E
             // A content path names a page by its file; compare by its URL.
             if let Some(r) = query.related.as_mut().filter(|r| r.ends_with(".md")) {
                 let path = r.trim_start_matches("@/");
-                *r = pages
-                    .get(path)
-                    .map(|l| l.url.clone())
+                *r = site
+                    .page_by_rel(path)
+                    .map(|id| site.page(id).url.clone())
                     .ok_or_else(|| tera::Error::message(format!("timeline_events: no page `{path}` in content/")))?;
             }
             recorder.note(state, Read::Events);

@@ -90,7 +90,7 @@ pub(crate) fn theme_dir(root: &Path, name: &str) -> PathBuf {
 impl Theme {
     /// Loads the theme named in `site.yaml` and the site's own overrides,
     /// with the functions bound to `site`.
-    pub(crate) fn load(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
+    pub(crate) fn load(site: &Arc<Site>) -> Result<Theme, Vec<Diagnostic>> {
         let (root, theme) = (&site.root, &site.config.theme);
         let dir = theme_dir(root, theme);
         if !dir.join("templates").is_dir() {
@@ -135,15 +135,15 @@ impl Theme {
 
     /// Points the template functions and the global `site` at `site`,
     /// without re-reading the templates (the incremental path).
-    pub(crate) fn bind(&mut self, site: &Site) {
+    pub(crate) fn bind(&mut self, site: &Arc<Site>) {
         self.events = Arc::new(event_ctxs(site));
-        register_functions(&mut self.tera, site, self.events.clone(), self.recorder.clone());
+        register_functions(&mut self.tera, site.clone(), self.events.clone(), self.recorder.clone());
         self.tera.global_context().insert("site", &site_ctx(site));
     }
 
     /// Every event as templates see it (for comparing one site with the next).
-    pub(crate) fn events(&self) -> &[EventCtx] {
-        &self.events
+    pub(crate) fn events(&self) -> Arc<Vec<EventCtx>> {
+        self.events.clone()
     }
 
     fn has(&self, name: &str) -> bool {
