@@ -77,6 +77,8 @@ pub struct Project {
     /// What the output folder holds: path -> fingerprint of its bytes (or,
     /// for copies, of the source's path, size and time).
     written: HashMap<String, u64>,
+    /// Where the last rebuild copied files to, in order.
+    copied: Vec<String>,
 }
 
 /// Which part of the site a changed path belongs to.
@@ -110,6 +112,7 @@ impl Project {
             out,
             state: None,
             written: HashMap::new(),
+            copied: Vec::new(),
         }
     }
 
@@ -295,8 +298,13 @@ impl Project {
         let mut rendered: Vec<String> = seen.keys().cloned().collect();
         rendered.sort();
         let outputs = &self.state.as_ref().expect("set above").outputs;
-        let written = &mut self.written;
-        let mut report = sync(&self.out, written, seen, changed, &copies, outputs)?;
+        // Files can only have gone if the outputs or the copies changed.
+        let same_copies = copies.iter().map(|c| &c.dest).eq(&self.copied);
+        let current = (outputs_changed || !same_copies).then_some(outputs);
+        let mut report = sync(&self.out, &mut self.written, seen, changed, &copies, current)?;
+        if !same_copies {
+            self.copied = copies.into_iter().map(|c| c.dest).collect();
+        }
         report.rendered = rendered;
         Ok(report)
     }
@@ -312,16 +320,16 @@ fn read_any(reads: &[Read], changed: &HashSet<Read>) -> bool {
     }
 }
 
-/// Writes the changed files and copies into `out`, and removes what it
-/// holds that is neither one of the `current` outputs nor a copy. `written`
-/// is what `out` holds: path -> fingerprint.
+/// Writes the changed files and copies into `out`, and, given the `current`
+/// outputs, removes what it holds that is neither one of them nor a copy.
+/// `written` is what `out` holds: path -> fingerprint.
 fn sync(
     out: &Path,
     written: &mut HashMap<String, u64>,
     seen: HashMap<String, u64>,
     changed: Vec<RenderedFile>,
     copies: &[Copy],
-    current: &HashMap<String, Job>,
+    current: Option<&HashMap<String, Job>>,
 ) -> Result<Rebuild, Error> {
     if written.is_empty() && out.exists() {
         // First build into an existing output: learn what it holds, so
@@ -352,11 +360,13 @@ fn sync(
         written.insert(c.dest.clone(), print);
     }
     let copied: HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
-    let gone: Vec<String> = written
-        .keys()
-        .filter(|p| !current.contains_key(*p) && !copied.contains(p.as_str()))
-        .cloned()
-        .collect();
+    let gone: Vec<String> = match current {
+        Some(current) => (written.keys())
+            .filter(|p| !current.contains_key(*p) && !copied.contains(p.as_str()))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     for path in gone {
         remove_output(out, &path);
         written.remove(&path);
@@ -392,11 +402,15 @@ fn data_file_path(d: DataFile) -> &'static str {
 
 /// The pages of `site` whose files are among `changed`.
 fn edited_pages(site: &Site, changed: &[PathBuf]) -> Vec<String> {
-    site.pages
-        .iter()
-        .filter(|p| changed.contains(&site.root.join(&p.file)))
-        .map(|p| p.rel.clone())
-        .collect()
+    let ids = changed.iter().filter_map(|path| page_at(site, path));
+    ids.map(|id| site.page(id).rel.clone()).collect()
+}
+
+/// The page whose file is `path` (absolute).
+fn page_at(site: &Site, path: &Path) -> Option<PageId> {
+    let rel = path.strip_prefix(site.root.join("content")).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    site.page_by_rel(&parts?.join("/"))
 }
 
 /// The site after edits to existing pages, re-reading those files alone:
@@ -406,10 +420,7 @@ fn edited_pages(site: &Site, changed: &[PathBuf]) -> Vec<String> {
 fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> {
     let ids: Vec<PageId> = changed
         .iter()
-        .map(|path| {
-            let id = old.page_ids().find(|&id| old.root.join(&old.page(id).file) == *path)?;
-            path.is_file().then_some(id)
-        })
+        .map(|path| page_at(old, path).filter(|_| path.is_file()))
         .collect::<Option<_>>()?;
     let mut site = old.clone();
     let mut problems = Vec::new();
@@ -428,8 +439,11 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
         site.pages[id.index()] = Arc::new(crate::model::Page { html, ..page });
     }
     for &id in &ids {
+        // Its place in its section changes only with its sort key.
         let section = site.page(id).section;
-        content::sort_section(&mut site, section);
+        if content::sort_key(old, id) != content::sort_key(&site, id) {
+            content::sort_section(&mut site, section);
+        }
     }
     content::collect_page_events(&mut site);
     problems.extend(crate::timeline::build(&mut site));

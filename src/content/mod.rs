@@ -12,6 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::date::PartialDate;
 use crate::error::Diagnostic;
 use crate::model::{
     Asset, Event, EventOrigin, GLOSSARY_URL, LinkMap, Page, PageId, Section, SectionId, SectionMeta, Site, SortBy,
@@ -408,21 +409,33 @@ fn check_slug(slug: &str) -> Result<(), String> {
 /// Puts a section's pages in its `sort_by` order.
 pub(crate) fn sort_section(site: &mut Site, s: SectionId) {
     let mut pages = std::mem::take(&mut site.sections[s.index()].pages);
-    let all = &site.pages;
-    let meta = |id: &PageId| &all[id.index()].meta;
-    // Ties end in the file's name, so the order never depends on the order
-    // pages were loaded or edited in.
-    let title = |id: &PageId| (meta(id).title.to_lowercase(), all[id.index()].rel.clone());
-    match site.sections[s.index()].meta.sort_by {
-        SortBy::Weight => pages.sort_by_cached_key(|id| (meta(id).weight.is_none(), meta(id).weight, title(id))),
-        // Newest first; undated pages last; then by title.
-        SortBy::Date => {
-            pages.sort_by_cached_key(|id| (meta(id).date.is_none(), std::cmp::Reverse(meta(id).date), title(id)))
-        }
-        SortBy::Title => pages.sort_by_cached_key(title),
-    }
+    pages.sort_by_cached_key(|&id| sort_key(site, id));
     site.sections[s.index()].pages = pages;
 }
+
+/// Where a page sorts in its section: by `weight`, newest `date` first, or
+/// `title`, as the section says; undated or unweighted pages after the
+/// others; then by title, and ties by the file's name, so the order never
+/// depends on the order pages were loaded or edited in.
+pub(crate) fn sort_key(site: &Site, id: PageId) -> SortKey {
+    let page = site.page(id);
+    let meta = &page.meta;
+    let (missing, weight, date) = match site.section(page.section).meta.sort_by {
+        SortBy::Weight => (meta.weight.is_none(), meta.weight, None),
+        SortBy::Date => (meta.date.is_none(), None, meta.date.map(std::cmp::Reverse)),
+        SortBy::Title => (false, None, None),
+    };
+    (missing, weight, date, meta.title.to_lowercase(), page.rel.clone())
+}
+
+/// See [`sort_key`].
+pub(crate) type SortKey = (
+    bool,
+    Option<i64>,
+    Option<std::cmp::Reverse<PartialDate>>,
+    String,
+    String,
+);
 
 /// Two sources writing the same URL would silently overwrite each other.
 fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
