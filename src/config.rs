@@ -30,6 +30,9 @@ pub struct Config {
     /// Terms defined once for the site, marked up where pages use them.
     pub glossary: Vec<Term>,
     pub timeline: TimelineConfig,
+    /// How far the story goes: the site says it is accurate "as of" this
+    /// date, so a later reader does not take its present tense as current.
+    pub as_of: Option<PartialDate>,
 }
 
 /// A person or an organisation in the story.
@@ -112,6 +115,7 @@ impl Default for Config {
             people: Vec::new(),
             glossary: Vec::new(),
             timeline: TimelineConfig::default(),
+            as_of: None,
         }
     }
 }

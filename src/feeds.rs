@@ -1,14 +1,36 @@
-//! `atom.xml` (an entry per dated page and per update-log item) and `sitemap.xml`.
+//! `atom.xml` (an entry per page and per update-log item dated to the day)
+//! and `sitemap.xml`. Neither states a day the content does not give: Atom
+//! needs an instant, so what is known only to the month or year is left out
+//! of it, and a sitemap's `lastmod` is written only when the day is known.
 
 use std::fmt::Write;
 
-use crate::date::PartialDate;
+use crate::date::{PartialDate, Precision};
 use crate::model::{GLOSSARY_URL, Site, TIMELINE_URL, UpdateKind};
 use crate::text::escape;
 
-/// RFC 3339 time for a partial date: its first day, at midnight UTC.
+/// RFC 3339 time for a date known to the day: midnight UTC.
 fn rfc3339(d: &PartialDate) -> String {
     format!("{}T00:00:00Z", d.first_day())
+}
+
+fn has_day(d: &PartialDate) -> bool {
+    d.precision() == Precision::Day
+}
+
+/// The latest day the site's content gives anywhere (a page's dates, an
+/// update, an event), for a feed with no entry to take its time from.
+fn latest_day(site: &Site) -> Option<PartialDate> {
+    let pages = site.pages.iter().flat_map(|p| {
+        let updates = p.meta.updates.iter().map(|u| u.date);
+        updates.chain(p.meta.updated).chain(p.meta.date)
+    });
+    let events = site
+        .events
+        .iter()
+        .flat_map(|e| [Some(e.meta.date), e.meta.end])
+        .flatten();
+    pages.chain(events).filter(has_day).max()
 }
 
 struct Entry {
@@ -25,7 +47,12 @@ pub(crate) fn atom(site: &Site) -> String {
     let mut entries = Vec::new();
     for page in &site.pages {
         let link = format!("{base}{}", page.url);
-        if let Some(date) = page.meta.updated.or(page.meta.date) {
+        let newest = [page.meta.updated, page.meta.date]
+            .into_iter()
+            .flatten()
+            .filter(has_day)
+            .max();
+        if let Some(date) = newest {
             entries.push(Entry {
                 title: page.meta.title.clone(),
                 id: link.clone(),
@@ -34,7 +61,7 @@ pub(crate) fn atom(site: &Site) -> String {
                 summary: page.meta.summary.clone().unwrap_or_default(),
             });
         }
-        for (n, u) in page.meta.updates.iter().enumerate() {
+        for (n, u) in page.meta.updates.iter().enumerate().filter(|(_, u)| has_day(&u.date)) {
             let kind = match u.kind {
                 UpdateKind::Update => "Update",
                 UpdateKind::Correction => "Correction",
@@ -51,7 +78,7 @@ pub(crate) fn atom(site: &Site) -> String {
     }
     // Newest first; a stable sort keeps the order of equal dates.
     entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
-    let feed_updated = entries.iter().map(|e| e.updated).max();
+    let feed_updated = entries.iter().map(|e| e.updated).max().or_else(|| latest_day(site));
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
     let _ = writeln!(xml, " xml:lang=\"{}\">", escape(&site.config.language));
@@ -101,7 +128,8 @@ pub(crate) fn sitemap(site: &Site) -> String {
             .map(|u| u.date)
             .chain(p.meta.updated)
             .chain(p.meta.date)
-            .max();
+            .max()
+            .filter(has_day);
         (p.url.clone(), last)
     }));
     if site.has_timeline() {
@@ -117,7 +145,7 @@ pub(crate) fn sitemap(site: &Site) -> String {
     for (url, last) in urls {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}{url}")));
         if let Some(d) = last {
-            // W3C datetime allows YYYY and YYYY-MM: the precision we know.
+            // The sitemaps.org schema takes a full date, not YYYY or YYYY-MM.
             let _ = writeln!(xml, "    <lastmod>{}</lastmod>", d.iso());
         }
         xml.push_str("  </url>\n");

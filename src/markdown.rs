@@ -213,6 +213,7 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
         }
     }
     let toc = assign_heading_ids(&mut events);
+    let events = row_headed_tables(events);
     let summary = summary(&events);
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
@@ -250,6 +251,68 @@ fn mark_terms<'a>(g: &Glossary, text: CowStr<'a>, used: &mut [bool], out: &mut V
         pieces.push(Event::Text(CowStr::from(rest.to_string())));
     }
     out.extend(pieces);
+}
+
+/// A table whose first header cell is empty (`| | Scotland | Wales |`) has
+/// a label in the first cell of each row: those become row headers
+/// (`<th scope="row">`), and the empty corner an ordinary cell, so screen
+/// readers announce each value with its row and column.
+fn row_headed_tables(events: Vec<Event>) -> Vec<Event> {
+    let corner_empty = |rest: &[Event]| {
+        matches!(
+            rest,
+            [
+                Event::Start(Tag::TableHead),
+                Event::Start(Tag::TableCell),
+                Event::End(TagEnd::TableCell),
+                ..
+            ]
+        )
+    };
+    let mut out = Vec::with_capacity(events.len());
+    let mut table: Option<Vec<Event>> = None;
+    for (i, e) in events.iter().enumerate() {
+        match (&mut table, e) {
+            (None, Event::Start(Tag::Table(_))) if corner_empty(&events[i + 1..]) => table = Some(vec![e.clone()]),
+            (Some(t), Event::End(TagEnd::Table)) => {
+                t.push(e.clone());
+                let mut html_table = String::new();
+                html::push_html(&mut html_table, t.drain(..));
+                out.push(Event::Html(CowStr::from(with_row_headers(&html_table))));
+                table = None;
+            }
+            (Some(t), _) => t.push(e.clone()),
+            (None, _) => out.push(e.clone()),
+        }
+    }
+    out
+}
+
+/// Rewrites a table's HTML as pulldown-cmark writes it: the first header
+/// cell becomes `<td>`, and the first cell of each body row `<th scope="row">`.
+fn with_row_headers(html_table: &str) -> String {
+    let Some((head, body)) = html_table.split_once("</thead>") else {
+        return html_table.to_string();
+    };
+    let head = head.replacen("<th></th>", "<td></td>", 1);
+    let rows: Vec<String> = body
+        .split("<tr>")
+        .enumerate()
+        .map(|(n, row)| {
+            if n == 0 {
+                return row.to_string();
+            }
+            match (row.find("<td"), row.find("</td>")) {
+                (Some(open), Some(close)) if open < close => {
+                    // `<td style=...>text</td>` -> `<th scope="row" style=...>text</th>`
+                    let (before, cell, after) = (&row[..open], &row[open + 3..close], &row[close + 5..]);
+                    format!("{before}<th scope=\"row\"{cell}</th>{after}")
+                }
+                _ => row.to_string(),
+            }
+        })
+        .collect();
+    format!("{head}</thead>{}", rows.join("<tr>"))
 }
 
 /// Gives every heading a unique id (keeping ids the author set with `{#id}`)
@@ -552,6 +615,32 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("<h2 id=\"pay-restoration\">Pay restoration</h2>"));
+    }
+
+    #[test]
+    fn tables_with_an_empty_corner_get_row_headers() {
+        let md = "| | Scotland | Wales |\n|---|---:|---|\n| Rise | 12.4% | 12.4% |\n| Year | 2023 | 2024 |\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+        let (r, _) = render(md, "x.md", 1, &links(), Refs::default());
+        assert!(
+            r.html
+                .contains("<thead><tr><td></td><th style=\"text-align: right\">Scotland</th>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<tr><th scope=\"row\">Rise</th><td style=\"text-align: right\">12.4%</td>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<tr><th scope=\"row\">Year</th>"), "{}", r.html);
+        // A table with a header in its corner is left as it is.
+        assert!(
+            r.html.contains("<thead><tr><th>a</th><th>b</th></tr></thead>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<tr><td>1</td><td>2</td></tr>"), "{}", r.html);
     }
 
     #[test]

@@ -139,7 +139,12 @@ pub(crate) fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read
                 )
                 .collect();
             match which {
-                DataFile::Atom => ("atom.xml", crate::feeds::atom(site), reads),
+                // With no entry dated to the day, the feed takes its time from the events.
+                DataFile::Atom => (
+                    "atom.xml",
+                    crate::feeds::atom(site),
+                    [reads, vec![Read::Events]].concat(),
+                ),
                 _ => ("sitemap.xml", crate::feeds::sitemap(site), reads),
             }
         }

@@ -45,24 +45,22 @@ fn the_shipped_site_builds_without_warnings() {
     );
 }
 
-/// (start, end) of every event, as written.
+/// (start, end) of every event, as written: from the timeline page's
+/// JSON-LD, which keeps each date at its precision. (`timeline.json`'s
+/// `start_date` is where TimelineJS places a slide, which for an event
+/// placed by `after:` is just after the event before it.)
 fn event_dates(site: &Path) -> Vec<(String, Option<String>)> {
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(site.join("timeline.json")).unwrap()).unwrap();
-    let iso = |d: &serde_json::Value| {
-        let mut s = format!("{:04}", d["year"].as_i64().unwrap());
-        for part in ["month", "day"] {
-            if let Some(n) = d[part].as_i64() {
-                s.push_str(&format!("-{n:02}"));
-            }
-        }
-        s
-    };
-    json["events"]
+    let html = std::fs::read_to_string(site.join("timeline/index.html")).unwrap();
+    let start = html.find("<script type=\"application/ld+json\">").unwrap();
+    let json = &html[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    let ld: serde_json::Value = serde_json::from_str(json).unwrap();
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    ld["itemListElement"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (iso(&e["start_date"]), e.get("end_date").map(iso)))
+        .map(|i| (text(&i["item"]["startDate"]).unwrap(), text(&i["item"]["endDate"])))
         .collect()
 }
 
@@ -110,4 +108,59 @@ fn the_timeline_has_every_dated_fact_at_its_precision() {
             assert!(allowed.contains(&e.as_str()), "end date {e} is not in the fact sheet");
         }
     }
+}
+
+/// The July 2024 events in the order the source tells them.
+const JULY: [&str; 5] = [
+    "Labour wins the general election",
+    "Wes Streeting becomes Health Secretary",
+    "Reports of a three-week window for a deal",
+    "Streeting meets the BMA junior doctors committee",
+    "BMA says no more strikes planned for now",
+];
+
+/// Do the `titles` appear in `html` in this order?
+fn in_order(html: &str, titles: &[&str]) -> bool {
+    let at: Vec<Option<usize>> = titles.iter().map(|t| html.find(&format!(">{t}<"))).collect();
+    at.iter().all(Option::is_some) && at.windows(2).all(|w| w[0] < w[1])
+}
+
+#[test]
+fn the_july_2024_events_are_in_the_sources_order_everywhere() {
+    let (out, _) = build_shipped();
+    let site = out.path().join("site");
+    let read = |f: &str| std::fs::read_to_string(site.join(f)).unwrap();
+    assert!(in_order(&read("timeline/index.html"), &JULY), "timeline page");
+    // The page on what happens next shows all five in its "In the timeline" box.
+    assert!(in_order(&read("explainers/what-next/index.html"), &JULY), "what-next");
+    // The home page's latest developments: newest first, the talks' aftermath on top.
+    let home = read("index.html");
+    let latest = &home[home.find("Latest developments").unwrap()..];
+    assert!(in_order(latest, &[JULY[4], JULY[3], JULY[2]]), "home page");
+    let json: serde_json::Value = serde_json::from_str(&read("timeline.json")).unwrap();
+    let titles: Vec<&str> = json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"]["headline"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles[titles.len() - 5..], JULY, "timeline.json");
+}
+
+#[test]
+fn the_feeds_state_no_day_the_content_does_not_give() {
+    let (out, _) = build_shipped();
+    let site = out.path().join("site");
+    let sitemap = std::fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    // Every page is dated to the month: no lastmod at all.
+    assert!(!sitemap.contains("<lastmod>"), "{sitemap}");
+    let atom = std::fs::read_to_string(site.join("atom.xml")).unwrap();
+    assert!(!atom.contains("2024-07-01"), "{atom}");
+    // The feed's time is the latest day the content gives: 5 July 2024.
+    assert!(atom.contains("<updated>2024-07-05T00:00:00Z</updated>"), "{atom}");
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        home.contains("As of <time datetime=\"2024-07\">July 2024</time>"),
+        "as of"
+    );
 }

@@ -256,3 +256,107 @@ fn dates_follow_the_site_language() {
     let cost = f.read("public/explainers/cost/index.html");
     assert!(cost.contains("June 27 – July 2, 2024: 11th strike"), "{cost}");
 }
+
+/// The shape of the July 2024 talks: days known for two events, only the
+/// month for three, and the order the source gives.
+fn july(after_window: &str, after_meeting: &str) -> Fixture {
+    let f = site();
+    f.write(
+        "content/timeline/appointed.md",
+        "---\ntitle: Appointed\ndate: 2024-07-05\nid: appointed\n---\n",
+    );
+    f.write(
+        "content/timeline/a-window.md",
+        &format!("---\ntitle: Window reported\ndate: 2024-07\nid: window\n{after_window}---\n"),
+    );
+    f.write(
+        "content/timeline/b-meeting.md",
+        &format!("---\ntitle: Meeting\ndate: 2024-07\nid: meeting\nafter: window\nlocation: The ministry, Westminster\n{after_meeting}---\n"),
+    );
+    f
+}
+
+#[test]
+fn after_places_a_month_among_the_days_of_that_month() {
+    let f = july("after: appointed\n", "");
+    f.build_ok();
+    let html = f.read("public/timeline/index.html");
+    // "Talks begin" has no constraint: the 1st of its month, as before.
+    let order = [
+        "11th strike",
+        "Talks begin",
+        "Election",
+        "Appointed",
+        "Window reported",
+        "Meeting",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|t| {
+            html.find(&format!("</time> {t} ["))
+                .unwrap_or_else(|| panic!("{t} missing"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "order {order:?} at {at:?}");
+    // Dates stay at the precision written.
+    assert!(html.contains("<time datetime=\"2024-07\">July 2024</time>"));
+    // TimelineJS sorts by start_date: ours keep the same order, and readers
+    // see display_date.
+    let json: serde_json::Value = serde_json::from_str(&f.read("public/timeline.json")).unwrap();
+    let events = json["events"].as_array().unwrap();
+    let titles: Vec<&str> = events.iter().map(|e| e["text"]["headline"].as_str().unwrap()).collect();
+    let pos = |t: &str| titles.iter().position(|x| *x == t).unwrap();
+    assert!(pos("Appointed") < pos("Window reported") && pos("Window reported") < pos("Meeting"));
+    let key = |e: &serde_json::Value| {
+        let d = &e["start_date"];
+        let n = |k: &str| d[k].as_i64().unwrap_or(0);
+        (n("year"), n("month").max(1), n("day").max(1), n("millisecond"))
+    };
+    assert!(events.windows(2).all(|w| key(&w[0]) < key(&w[1])), "{titles:?}");
+    let meeting = &events[pos("Meeting")];
+    assert_eq!(meeting["display_date"], "July 2024");
+    // The place reaches the template and JSON-LD, in the same order.
+    f.write(
+        "themes/explainer/templates/timeline.html",
+        "{% for y in timeline.years %}{% for e in y.events %}[{{ e.title }}@{{ e.location }}]{% endfor %}{% endfor %}{{ timeline.json_ld | safe }}",
+    );
+    f.build_ok();
+    let html = f.read("public/timeline/index.html");
+    assert!(
+        html.contains("[Window reported@][Meeting@The ministry, Westminster]"),
+        "{html}"
+    );
+    let ld: serde_json::Value = serde_json::from_str(&html[html.find('{').unwrap()..]).unwrap();
+    let items = ld["itemListElement"].as_array().unwrap();
+    let meeting = &items[items.len() - 1]["item"];
+    assert_eq!(meeting["name"], "Meeting");
+    assert_eq!(meeting["startDate"], "2024-07");
+    assert_eq!(meeting["location"]["@type"], "Place");
+    assert_eq!(meeting["location"]["name"], "The ministry, Westminster");
+}
+
+#[test]
+fn constraints_the_dates_contradict_or_that_loop_are_errors() {
+    let f = july("after: meetng\n", "");
+    let err = f.build_err();
+    assert!(
+        err.contains("content/timeline/a-window.md:5:8: `after: meetng` names no event")
+            && err.contains("did you mean `meeting`?"),
+        "{err}"
+    );
+    let f = july("before: strike-end\n", "");
+    f.write(
+        "content/timeline/strike.md",
+        "---\ntitle: Old strike\ndate: 2024-06-27\nid: strike-end\n---\n",
+    );
+    let err = f.build_err();
+    assert!(
+        err.contains("content/timeline/a-window.md:5:9:")
+            && err.contains("`window` (July 2024) cannot come before `strike-end` (27 June 2024)"),
+        "{err}"
+    );
+    let f = july("after: meeting\n", "");
+    let err = f.build_err();
+    assert!(err.contains("go round in a loop: window, meeting"), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "one mistake, one error:\n{err}");
+}

@@ -80,7 +80,10 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
             Ok(Some(Parsed::Section(s))) => {
                 section_files.insert(s.dir.clone(), s);
             }
-            Ok(Some(Parsed::Event(e))) => site.events.push(e),
+            Ok(Some(Parsed::Event(e))) => site.events.push(Event {
+                written: site.events.len(),
+                ..e
+            }),
             Ok(Some(Parsed::TimelineIndex(s))) => site.timeline_section = Some(s),
             Ok(_) => {}
             Err(d) => problems.push(d),
@@ -197,6 +200,7 @@ fn parse_file(kind: &Kind, found: &walk::Found) -> Result<Option<Parsed>, Diagno
                 rel: found.rel.clone(),
                 text,
             },
+            written: 0,
             id: String::new(),
             related: Vec::new(),
             description: String::new(),
@@ -476,18 +480,24 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
 /// a full load has them) and lists the pages' events anew.
 pub(crate) fn collect_page_events(site: &mut Site) {
     site.events.retain(|e| e.page().is_none());
+    site.events.sort_by_key(|e| e.written);
+    let files = site.events.len();
     for (i, page) in site.pages.iter().enumerate() {
-        site.events
-            .extend(page.meta.events.iter().enumerate().map(|(index, meta)| Event {
-                meta: meta.clone(),
-                origin: EventOrigin::Page {
-                    page: PageId::new(i),
-                    index,
-                },
-                id: String::new(),
-                related: Vec::new(),
-                description: String::new(),
-            }));
+        let listed = page.meta.events.iter().enumerate().map(|(index, meta)| Event {
+            meta: meta.clone(),
+            origin: EventOrigin::Page {
+                page: PageId::new(i),
+                index,
+            },
+            written: 0,
+            id: String::new(),
+            related: Vec::new(),
+            description: String::new(),
+        });
+        site.events.extend(listed);
+    }
+    for (n, e) in site.events.iter_mut().enumerate().skip(files) {
+        e.written = n;
     }
 }
 

@@ -142,6 +142,13 @@ pub struct EventMeta {
     pub related: Vec<String>,
     /// Stable id; derived from the date and title when absent.
     pub id: Option<String>,
+    /// The id of an event this one comes after: places an event known only
+    /// to the month or year among that period's days without inventing one.
+    pub after: Option<String>,
+    /// The id of an event this one comes before.
+    pub before: Option<String>,
+    /// Where it happened, in words.
+    pub location: Option<String>,
     /// For events in a page's list: a short description (a file's body plays this part).
     pub description: Option<String>,
 }

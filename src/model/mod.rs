@@ -182,6 +182,9 @@ pub struct Asset {
 pub struct Event {
     pub meta: EventMeta,
     pub origin: EventOrigin,
+    /// Its place in the order events were written in (timeline files in
+    /// file order, then pages' events), which breaks ties between dates.
+    pub written: usize,
     /// Filled in by the timeline stage: its id (written, or derived).
     pub id: String,
     /// Filled in by the timeline stage: URLs of the pages it concerns (the

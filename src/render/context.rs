@@ -71,6 +71,8 @@ pub(crate) struct EventCtx {
     pub category: Option<CategoryCtx>,
     /// People and organisations involved.
     pub actors: Vec<PersonCtx>,
+    /// Where it happened, in words.
+    pub location: Option<String>,
     pub sources: Vec<SourceCtx>,
     /// URLs of related pages.
     pub related: Vec<LinkCtx>,
@@ -211,6 +213,8 @@ pub(crate) struct SiteCtx {
     pub categories: Vec<CategoryCtx>,
     /// Everyone in `site.yaml`'s `people`, for a site-wide who's who.
     pub people: Vec<PersonCtx>,
+    /// `as_of` from `site.yaml`: how far the story goes.
+    pub as_of: Option<DateCtx>,
 }
 
 /// `timeline` in `timeline.html`.
@@ -270,6 +274,11 @@ pub(crate) fn site_ctx(site: &Site) -> SiteCtx {
         categories: site.config.timeline.categories.iter().map(category_ctx).collect(),
         glossary: site.has_glossary().then(|| glossary_link(site)),
         people: site.config.people.iter().map(|p| person_ctx(site, &p.id)).collect(),
+        as_of: site
+            .config
+            .as_of
+            .as_ref()
+            .map(|d| DateCtx::new(d, site.config.date_style())),
     }
 }
 
@@ -362,6 +371,7 @@ pub(crate) fn event_ctxs(site: &Site) -> Vec<EventCtx> {
                 .and_then(|c| site.config.category(c))
                 .map(category_ctx),
             actors: e.meta.actors.iter().map(|a| person_ctx(site, a)).collect(),
+            location: e.meta.location.clone(),
             sources: e
                 .meta
                 .sources

@@ -20,15 +20,43 @@ fn tljs_date(d: &PartialDate) -> Value {
     obj
 }
 
+/// Where TimelineJS places each event, in our order: TimelineJS sorts by
+/// `start_date`, and an event known only to the month that comes after a
+/// day of that month (by `after:`) would otherwise sort to the 1st. Such an
+/// event's `start_date` is the instant just after the event before it (a
+/// millisecond later); every other event keeps only the parts of its date
+/// that are known. Readers see `display_date`, at the precision known.
+fn tljs_start_dates(events: &[Event]) -> Vec<Value> {
+    let mut previous: Option<(jiff::civil::Date, i64)> = None;
+    events
+        .iter()
+        .map(|e| {
+            let own = (e.meta.date.first_day(), 0);
+            match previous {
+                Some(prev) if own <= prev => {
+                    let (day, ms) = (prev.0, prev.1 + 1);
+                    previous = Some((day, ms));
+                    json!({ "year": day.year(), "month": day.month(), "day": day.day(), "millisecond": ms })
+                }
+                _ => {
+                    previous = Some(own);
+                    tljs_date(&e.meta.date)
+                }
+            }
+        })
+        .collect()
+}
+
 /// `timeline.json` in Knight Lab's TimelineJS3 format: `unique_id` is the
 /// event id, `group` the category's label.
 pub(crate) fn timelinejs(events: &[Event], config: &Config, title: &str, permalink: &str) -> String {
     let items: Vec<Value> = events
         .iter()
-        .map(|e| {
+        .zip(tljs_start_dates(events))
+        .map(|(e, start)| {
             let mut item = json!({
                 "unique_id": e.id,
-                "start_date": tljs_date(&e.meta.date),
+                "start_date": start,
                 "text": { "headline": e.meta.title, "text": e.description },
             });
             if let Some(end) = &e.meta.end {
@@ -64,6 +92,9 @@ pub(crate) fn json_ld(events: &[Event], title: &str, permalink: &str) -> String 
             });
             if let Some(end) = &e.meta.end {
                 ev["endDate"] = json!(end.iso());
+            }
+            if let Some(place) = &e.meta.location {
+                ev["location"] = json!({ "@type": "Place", "name": place });
             }
             let text = strip_tags(&e.description);
             if !text.trim().is_empty() {
@@ -126,6 +157,9 @@ pub(crate) fn icalendar(events: &[Event], config: &Config, permalink: &str) -> S
         }
         if let Some(cat) = e.meta.category.as_deref().and_then(|c| config.category(c)) {
             line(format!("CATEGORIES:{}", escape(&cat.label)));
+        }
+        if let Some(place) = &e.meta.location {
+            line(format!("LOCATION:{}", escape(place)));
         }
         line(format!("URL:{permalink}#{}", e.id));
         line("END:VEVENT".into());

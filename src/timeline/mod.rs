@@ -5,8 +5,9 @@
 //! `events:` list (those link back to their page).
 
 pub(crate) mod export;
+mod order;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::content::frontmatter::locate;
@@ -17,7 +18,8 @@ use crate::model::{Event, EventOrigin, Site, SourceText};
 
 /// Checks every event of `site`, fills in what the timeline adds, and sorts
 /// them: by first possible day, then by precision, then in the order they
-/// were written. Returns every problem found.
+/// were written, except where an event says it comes `after:` or `before:`
+/// another (see [`order`]). Returns every problem found.
 pub(crate) fn build(site: &mut Site) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     // Explicit ids are reserved first, so a derived id never takes one.
@@ -54,10 +56,97 @@ pub(crate) fn build(site: &mut Site) -> Vec<Diagnostic> {
         );
         (event.id, event.related, event.description) = (id, related, rendered.html);
     }
-    // A stable sort keeps the written order among equal dates.
-    events.sort_by_key(|e| e.meta.date);
+    // Written order first: it breaks ties between equal dates.
+    events.sort_by_key(|e| e.written);
+    let edges = constraints(site, &events, &mut problems);
+    let dates: Vec<PartialDate> = events.iter().map(|e| e.meta.date).collect();
+    match order::order(&dates, &edges) {
+        Ok(order) => {
+            let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
+            events = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        }
+        Err(caught) => {
+            problems.extend(cycle_problem(site, &events, &caught));
+            events.sort_by_key(|e| e.meta.date);
+        }
+    }
     site.events = events;
     problems
+}
+
+/// The `after:` and `before:` of every event as edges `(a, b)`: `a` comes
+/// before `b`. An unknown id, an event placed against itself, or a
+/// constraint the dates contradict is a problem (and no edge).
+fn constraints(site: &Site, events: &[Event], problems: &mut Vec<Diagnostic>) -> Vec<(usize, usize)> {
+    let index: HashMap<&str, usize> = events.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let mut edges = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let place = Place::of(site, e);
+        for (key, target) in [("after", &e.meta.after), ("before", &e.meta.before)] {
+            let Some(target) = target else { continue };
+            let Some(&j) = index.get(target.as_str()) else {
+                let hint = match did_you_mean(target, events.iter().map(|e| e.id.as_str())) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "name an event by its `id` (give that event an `id:` if it has none)".into(),
+                };
+                problems.push(
+                    place
+                        .at(key, target, format!("`{key}: {target}` names no event"))
+                        .with_hint(hint),
+                );
+                continue;
+            };
+            if i == j {
+                problems.push(
+                    place
+                        .at(key, target, format!("an event cannot come {key} itself"))
+                        .with_hint("name another event's id"),
+                );
+                continue;
+            }
+            let (first, then) = if key == "after" { (j, i) } else { (i, j) };
+            let (a, b) = (&events[first], &events[then]);
+            if !order::can_precede(&a.meta.date, &b.span().1) {
+                problems.push(
+                    place
+                        .at(
+                            key,
+                            target,
+                            format!(
+                                "`{}` ({}) cannot come before `{}` ({}): it starts after that one ends",
+                                a.id,
+                                a.when(site.config.date_style()),
+                                b.id,
+                                b.when(site.config.date_style())
+                            ),
+                        )
+                        .with_hint("fix the `after:`/`before:` or one of the dates"),
+                );
+                continue;
+            }
+            edges.push((first, then));
+        }
+    }
+    edges
+}
+
+/// One problem for a loop of `after:`/`before:`, at the first event caught in it.
+fn cycle_problem(site: &Site, events: &[Event], caught: &[usize]) -> Option<Diagnostic> {
+    let first = &events[*caught.first()?];
+    let ids: Vec<&str> = caught.iter().map(|&i| events[i].id.as_str()).collect();
+    let (key, target) = [("after", &first.meta.after), ("before", &first.meta.before)]
+        .into_iter()
+        .find_map(|(k, t)| t.as_deref().map(|t| (k, t)))
+        .unwrap_or(("id", first.id.as_str()));
+    let message = format!(
+        "these events' `after:` and `before:` go round in a loop: {}",
+        ids.join(", ")
+    );
+    Some(
+        Place::of(site, first)
+            .at(key, target, message)
+            .with_hint("remove one of the constraints so each event has a first and a last"),
+    )
 }
 
 /// Where an event was written, to point at its keys and quote its lines.
