@@ -25,9 +25,22 @@ pub(crate) struct RenderedFile {
 /// A file to copy as it is.
 #[derive(Debug, Clone)]
 pub(crate) struct Copy {
+    /// The file; for a file of the built-in theme, the path it has in a
+    /// copy of the theme (`themes/explainer/static/...`), to name it.
     pub source: PathBuf,
+    /// The bytes of a built-in theme file (it has no file to copy from).
+    pub builtin: Option<&'static [u8]>,
     /// Output path, relative and `/`-separated.
     pub dest: String,
+}
+
+impl Copy {
+    pub(crate) fn bytes(&self) -> Result<Vec<u8>, Error> {
+        match self.builtin {
+            Some(bytes) => Ok(bytes.to_vec()),
+            None => std::fs::read(&self.source).map_err(|e| Error::io(&self.source, e)),
+        }
+    }
 }
 
 /// Where each rendered file goes as soon as it is rendered: a build's staging
@@ -55,6 +68,7 @@ impl Copies {
                     .join("/");
                 self.list.push(Copy {
                     source: entry.path().to_path_buf(),
+                    builtin: None,
                     dest,
                 });
             }
@@ -224,9 +238,12 @@ impl Staging {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
-            std::fs::copy(&c.source, &path)
-                .map(|_| ())
-                .map_err(|e| Error::io(&c.source, e))
+            match c.builtin {
+                Some(bytes) => std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e)),
+                None => std::fs::copy(&c.source, &path)
+                    .map(|_| ())
+                    .map_err(|e| Error::io(&c.source, e)),
+            }
         })
     }
 

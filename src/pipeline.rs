@@ -184,6 +184,15 @@ pub(crate) fn render_tree(site: &Site, theme: &Theme, emit: &Emit) -> Result<(Ve
 /// checked against each other and against the `rendered` paths.
 pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &dyn Fn(&str) -> bool) -> Result<Vec<Copy>, Error> {
     let mut copies = crate::output::Copies::default();
+    if theme.builtin {
+        let folder = crate::render::theme_dir(Path::new(""), &site.config.theme).join("static");
+        let files = crate::render::builtin::files("static").into_iter();
+        copies.list.extend(files.map(|(dest, bytes)| Copy {
+            source: folder.join(&dest),
+            builtin: Some(bytes),
+            dest,
+        }));
+    }
     if let Some(dir) = &theme.static_dir {
         copies.copy_folder(dir);
     }
@@ -191,6 +200,7 @@ pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &dyn Fn(&str) -> bool
     copies.copy_folder(&site.root.join("static"));
     copies.list.extend(site.assets.iter().map(|a| Copy {
         source: a.source.clone(),
+        builtin: None,
         dest: a.dest.clone(),
     }));
     stop_if_any(copies.check_clashes(theme_copies, rendered))?;

@@ -344,10 +344,15 @@ fn sync(
     }
     written.extend(seen);
     for c in copies {
-        let meta = std::fs::metadata(&c.source).map_err(|e| Error::io(&c.source, e))?;
-        let print = fingerprint(&(c.source.as_path(), meta.len(), meta.modified().ok()));
+        let print = match c.builtin {
+            Some(bytes) => fingerprint(bytes),
+            None => {
+                let meta = std::fs::metadata(&c.source).map_err(|e| Error::io(&c.source, e))?;
+                fingerprint(&(c.source.as_path(), meta.len(), meta.modified().ok()))
+            }
+        };
         if written.get(&c.dest) != Some(&print) || !out.join(&c.dest).exists() {
-            let bytes = std::fs::read(&c.source).map_err(|e| Error::io(&c.source, e))?;
+            let bytes = c.bytes()?;
             write_atomically(
                 out,
                 &RenderedFile {

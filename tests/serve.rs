@@ -550,3 +550,18 @@ fn sigterm_stops_the_server_even_with_pages_open() {
         "an --output folder is kept (only a temporary one is removed)"
     );
 }
+
+#[test]
+fn a_site_that_is_only_content_serves_with_the_built_in_theme() {
+    let f = Fixture::bare();
+    f.write("content/_index.md", &page("Home", "Welcome."));
+    f.write("content/a.md", &page("A", "First."));
+    let mut s = Server::start(&f);
+    let (status, home) = s.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("class=\"site-header\""), "{home}");
+    assert_eq!(s.get("/style.css").0, 200);
+    let (event, _) = edit_then(&mut s, &f, "content/a.md", &page("A", "Second."));
+    assert_eq!(event, "reload");
+    assert!(s.get("/a/").1.contains("Second."));
+}

@@ -3,6 +3,7 @@
 //! the functions and filters templates may call ([`functions`]).
 //! See docs/templates.md.
 
+pub(crate) mod builtin;
 pub(crate) mod context;
 mod functions;
 
@@ -77,6 +78,10 @@ pub(crate) struct Theme {
     sources: HashMap<String, String>,
     /// The theme's `static/` folder, if it has one.
     pub static_dir: Option<PathBuf>,
+    /// The theme is the built-in one (its folder, if any, overrides it file by file).
+    pub builtin: bool,
+    /// Built-in templates the site's own templates do not work with, with why.
+    unusable: HashMap<String, Diagnostic>,
     /// Every event as templates see it, built once for all pages.
     events: Arc<Vec<EventCtx>>,
     recorder: Arc<Recorder>,
@@ -93,18 +98,29 @@ impl Theme {
     pub(crate) fn load(site: &Arc<Site>) -> Result<Theme, Vec<Diagnostic>> {
         let (root, theme) = (&site.root, &site.config.theme);
         let dir = theme_dir(root, theme);
-        if !dir.join("templates").is_dir() {
+        let builtin = theme == builtin::NAME;
+        if !builtin && !dir.join("templates").is_dir() {
             return Err(vec![
                 Diagnostic::file(
                     "site.yaml",
                     format!("theme `{theme}` not found: there is no themes/{theme}/templates/ folder"),
                 )
-                .with_hint("set `theme:` in site.yaml to a folder under themes/, or create one with `dossier init`"),
+                .with_hint(
+                    "set `theme:` in site.yaml to a folder under themes/, or to `explainer` (the built-in theme)",
+                ),
             ]);
         }
         let theme_prefix = format!("themes/{theme}/templates/");
         let mut sources = HashMap::new();
         let mut problems = Vec::new();
+        if builtin {
+            // Under the theme folder's names, so a file there replaces its
+            // built-in twin and errors name the file to copy and change.
+            for (name, bytes) in builtin::files("templates") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                sources.insert(format!("{theme_prefix}{name}"), text);
+            }
+        }
         for (folder, prefix) in [
             (root.join("templates"), SITE_TEMPLATES.to_string()),
             (dir.join("templates"), theme_prefix.clone()),
@@ -114,23 +130,43 @@ impl Theme {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut tera = Tera::new();
-        tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix])
-            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
-        let mut theme = Theme {
-            tera,
-            sources: HashMap::new(),
-            static_dir: Some(dir.join("static")).filter(|d| d.is_dir()),
-            events: Arc::default(),
-            recorder: Arc::default(),
-        };
-        theme.bind(site);
-        theme
-            .tera
-            .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
-        theme.sources = sources;
-        Ok(theme)
+        let mut unusable = HashMap::new();
+        loop {
+            let mut tera = Tera::new();
+            tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix.clone()])
+                .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
+            let mut theme = Theme {
+                tera,
+                sources: HashMap::new(),
+                static_dir: Some(dir.join("static")).filter(|d| d.is_dir()),
+                builtin,
+                unusable: HashMap::new(),
+                events: Arc::default(),
+                recorder: Arc::default(),
+            };
+            theme.bind(site);
+            let added = theme
+                .tera
+                .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())));
+            match added {
+                Ok(()) => {
+                    theme.sources = sources;
+                    theme.unusable = unusable;
+                    return Ok(theme);
+                }
+                Err(e) => {
+                    let d = tera_diagnostic(&e, &sources);
+                    // A built-in template the site's own templates break (a
+                    // `base.html` without its blocks, say) is set aside: it
+                    // is an error only if the site needs it.
+                    let name = d.file.to_string_lossy().into_owned();
+                    if !builtin_only(&name, &theme_prefix, root) || sources.remove(&name).is_none() {
+                        return Err(vec![d]);
+                    }
+                    unusable.insert(name, d);
+                }
+            }
+        }
     }
 
     /// Points the template functions and the global `site` at `site`,
@@ -156,6 +192,16 @@ impl Theme {
             .render(name, ctx)
             .map_err(|e| tera_diagnostic(&e, &self.sources))
     }
+}
+
+/// Is the template `name` the built-in theme's own, with no file of the site
+/// in its place?
+fn builtin_only(name: &str, theme_prefix: &str, root: &Path) -> bool {
+    let Some(rel) = name.strip_prefix(theme_prefix) else {
+        return false;
+    };
+    let on_disk = root.join(theme_prefix).join(rel);
+    !on_disk.exists() && builtin::files("templates").iter().any(|(n, _)| n == rel)
 }
 
 /// Reads every file under `folder` as a template named `prefix` + its path.
@@ -304,8 +350,20 @@ fn section_file(s: &Section) -> PathBuf {
 /// One problem per missing template (not one per page that needs it).
 fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diagnostic> {
     let mut users: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    let mut unusable = Vec::new();
     for (name, file) in targets.iter().map(|t| t.template(site)) {
         if theme.has(&name) {
+            continue;
+        }
+        let builtin = theme.unusable.iter().find(|(n, _)| n.ends_with(&format!("/{name}")));
+        if let Some((_, why)) = builtin {
+            if !users.iter().any(|(n, _)| *n == name) {
+                users.push((name.clone(), Vec::new()));
+                unusable.push(why.clone().with_hint(format!(
+                    "the built-in `{name}` needs blocks or templates your own templates replace; \
+                     write your own `{name}`, or start from the built-in one (`dossier theme export`)"
+                )));
+            }
             continue;
         }
         match users.iter_mut().find(|(n, _)| *n == name) {
@@ -313,8 +371,9 @@ fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diag
             None => users.push((name, vec![file])),
         }
     }
-    users
+    let missing = users
         .into_iter()
+        .filter(|(_, files)| !files.is_empty())
         .map(|(name, files)| {
             let more = match files.len() {
                 1 => String::new(),
@@ -325,8 +384,8 @@ fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diag
                 format!("template `{name}` not found; it renders this file{more}"),
             )
             .with_hint("add it to templates/ or to the theme's templates/ folder, or fix the `template` key")
-        })
-        .collect()
+        });
+    unusable.into_iter().chain(missing).collect()
 }
 
 /// Renders `targets` in parallel, handing each file to `emit` as soon as it

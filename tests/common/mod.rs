@@ -43,6 +43,15 @@ impl Fixture {
         Fixture::with_root(dir.path().to_path_buf(), dir)
     }
 
+    /// A site with nothing in it yet: no theme (the built-in one applies), no content.
+    pub fn bare() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        Fixture {
+            root: dir.path().to_path_buf(),
+            dir,
+        }
+    }
+
     /// A site in `TMP/site`, so that anything written beside it shows.
     pub fn in_folder() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
