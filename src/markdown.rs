@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{LinkMap, Rendered, TocEntry};
+use crate::model::{LinkMap, Rendered, TocEntry, Unresolved};
 use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -18,7 +18,7 @@ pub struct Problem {
     pub line: usize,
     pub col: usize,
     pub message: String,
-    pub hint: &'static str,
+    pub hint: String,
 }
 
 /// What a text may refer to besides other pages.
@@ -103,6 +103,25 @@ impl Glossary {
     }
 }
 
+/// What to say about a link to a Markdown file that leads nowhere: what
+/// the target is ("is a draft", "does not exist") and what to do.
+pub(crate) fn unresolved(links: &LinkMap, from: &str, link: &str) -> (&'static str, String) {
+    match links.explain(from, link) {
+        Unresolved::Draft(rel) => (
+            "is a draft",
+            format!(
+                "drafts are left out unless you build with --drafts (or serve --drafts); \
+                 remove `draft: true` from content/{rel} to publish it"
+            ),
+        ),
+        Unresolved::Missing { nearest: Some(near) } => ("does not exist", format!("did you mean `@/{near}`?")),
+        Unresolved::Missing { nearest: None } => (
+            "does not exist",
+            "link to a .md file under content/, relative to this file or as `@/path/from/content.md`".into(),
+        ),
+    }
+}
+
 /// Is this a link to a Markdown file of the site (rather than to the web)?
 fn is_internal_md(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or(dest);
@@ -127,7 +146,7 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
     // Line numbers are only needed for problems: index the lines lazily.
     let line_of = std::cell::OnceCell::new();
     let mut problems = Vec::new();
-    let mut problem = |offset: usize, message: String, hint: &'static str| {
+    let mut problem = |offset: usize, message: String, hint: String| {
         let (line, col) = line_of.get_or_init(|| LineIndex::new(text)).position(offset);
         problems.push(Problem {
             line: first_line + line - 1,
@@ -164,7 +183,7 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
                     None => problem(
                         range.start,
                         format!("citation `[@{id}]` names no source of this page"),
-                        "add it to the page's `sources:` list, or fix the id",
+                        "add it to the page's `sources:` list, or fix the id".into(),
                     ),
                 }
                 in_citation = true;
@@ -179,11 +198,8 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
                 let dest_url = match links.resolve(from, &dest_url) {
                     Some(url) => CowStr::from(url),
                     None => {
-                        problem(
-                            range.start,
-                            format!("link to `{dest_url}`, which does not exist"),
-                            "link to a .md file under content/, relative to this file or as `@/path/from/content.md`",
-                        );
+                        let (what, hint) = unresolved(links, from, &dest_url);
+                        problem(range.start, format!("link to `{dest_url}`, which {what}"), hint);
                         dest_url
                     }
                 };
@@ -289,12 +305,17 @@ fn row_headed_tables(events: Vec<Event>) -> Vec<Event> {
 }
 
 /// Rewrites a table's HTML as pulldown-cmark writes it: the first header
-/// cell becomes `<td>`, and the first cell of each body row `<th scope="row">`.
+/// cell becomes `<td>`, the others `<th scope="col">`, and the first cell of
+/// each body row `<th scope="row">`.
 fn with_row_headers(html_table: &str) -> String {
     let Some((head, body)) = html_table.split_once("</thead>") else {
         return html_table.to_string();
     };
-    let head = head.replacen("<th></th>", "<td></td>", 1);
+    // Once rows have headers, column headers must say they are (`scope="col"`).
+    let head = head
+        .replacen("<th></th>", "<td></td>", 1)
+        .replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=");
     let rows: Vec<String> = body
         .split("<tr>")
         .enumerate()
@@ -622,8 +643,9 @@ mod tests {
         let md = "| | Scotland | Wales |\n|---|---:|---|\n| Rise | 12.4% | 12.4% |\n| Year | 2023 | 2024 |\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
         let (r, _) = render(md, "x.md", 1, &links(), Refs::default());
         assert!(
-            r.html
-                .contains("<thead><tr><td></td><th style=\"text-align: right\">Scotland</th>"),
+            r.html.contains(
+                "<thead><tr><td></td><th scope=\"col\" style=\"text-align: right\">Scotland</th><th scope=\"col\">Wales</th>"
+            ),
             "{}",
             r.html
         );

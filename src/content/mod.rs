@@ -74,9 +74,14 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         glossary: Vec::new(),
     };
     let mut section_files = HashMap::new();
-    for result in parsed {
+    // Pages that are not built still exist for links to them: a draft gets
+    // "is a draft", and a page that failed to parse its own error only.
+    let mut unbuilt = LinkMap::default();
+    for (result, (kind, found)) in parsed.into_iter().zip(&classified) {
+        let is_page = matches!(kind, Kind::Page | Kind::Bundle);
         match result {
             Ok(Some(Parsed::Page(p))) if !p.meta.draft || drafts => site.pages.push(Arc::from(p)),
+            Ok(Some(Parsed::Page(p))) => unbuilt.insert_draft(p.rel.clone()),
             Ok(Some(Parsed::Section(s))) => {
                 section_files.insert(s.dir.clone(), s);
             }
@@ -86,7 +91,12 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
             }),
             Ok(Some(Parsed::TimelineIndex(s))) => site.timeline_section = Some(s),
             Ok(_) => {}
-            Err(d) => problems.push(d),
+            Err(d) => {
+                if is_page {
+                    unbuilt.insert(found.rel.clone(), dir_url(found.rel.trim_end_matches(".md")));
+                }
+                problems.push(d);
+            }
         }
     }
     for (kind, found) in &classified {
@@ -103,7 +113,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
     build_sections(&mut site, &walked.dirs, &bundles, section_files);
     problems.extend(place_pages(&mut site));
     collect_page_events(&mut site);
-    site.links = Arc::new(link_map(&site));
+    site.links = Arc::new(link_map(&site, unbuilt));
     site.index = Arc::new(crate::model::PageIndex::of(&site.pages));
     (site, problems)
 }
@@ -501,9 +511,10 @@ pub(crate) fn collect_page_events(site: &mut Site) {
     }
 }
 
-/// Which URL each Markdown file became, for resolving links between them.
-fn link_map(site: &Site) -> LinkMap {
-    let mut links = LinkMap::default();
+/// Which URL each Markdown file became, for resolving links between them,
+/// starting from the pages that exist but are not built.
+fn link_map(site: &Site, unbuilt: LinkMap) -> LinkMap {
+    let mut links = unbuilt;
     for p in &site.pages {
         links.insert(p.rel.clone(), p.url.clone());
     }
@@ -572,12 +583,12 @@ pub(crate) fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic>
         .map(|(n, x)| (("positions", Some(n)), &x.who));
     for (at, id) in people.chain(sides) {
         if site.config.person(id).is_none() {
-            report(
-                at,
-                id,
-                format!("unknown person `{id}`"),
-                "add them under `people:` in site.yaml (id, name, role)",
-            );
+            let ids = site.config.people.iter().map(|p| p.id.as_str());
+            let hint = match crate::error::did_you_mean(id, ids) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "add them under `people:` in site.yaml (id, name, role)".into(),
+            };
+            report(at, id, format!("unknown person `{id}`"), &hint);
         }
     }
     let cited = |id: &String| meta.sources.iter().any(|s| &s.id == id);

@@ -267,11 +267,52 @@ pub struct TocEntry {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct LinkMap {
     urls: HashMap<String, String>,
+    /// Pages left out of this build because they are drafts.
+    drafts: std::collections::HashSet<String>,
+}
+
+/// Why a link to a Markdown file leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unresolved {
+    /// The page is a draft, left out of this build.
+    Draft(String),
+    /// There is no such file; `nearest` is the file most like it.
+    Missing { nearest: Option<String> },
 }
 
 impl LinkMap {
     pub fn insert(&mut self, rel: impl Into<String>, url: impl Into<String>) {
         self.urls.insert(rel.into(), url.into());
+    }
+
+    /// Notes a page left out of the build because it is a draft.
+    pub fn insert_draft(&mut self, rel: impl Into<String>) {
+        self.drafts.insert(rel.into());
+    }
+
+    /// Why `link`, written in `from`, does not resolve.
+    pub fn explain(&self, from: &str, link: &str) -> Unresolved {
+        let Some(rel) = self.target(from, link) else {
+            return Unresolved::Missing { nearest: None };
+        };
+        if self.drafts.contains(&rel) {
+            return Unresolved::Draft(rel);
+        }
+        let known = self.urls.keys().map(String::as_str);
+        Unresolved::Missing {
+            nearest: crate::error::did_you_mean(&rel, known).map(str::to_string),
+        }
+    }
+
+    /// The file `link` (written in `from`) names, relative to `content/`.
+    fn target(&self, from: &str, link: &str) -> Option<String> {
+        let path = link.split('#').next().unwrap_or(link);
+        // Links are URLs: `my%20notes.md` names `my notes.md`.
+        let path = crate::text::percent_decode(path);
+        match path.strip_prefix("@/").or_else(|| path.strip_prefix('/')) {
+            Some(rooted) => normalize("", rooted),
+            None => normalize(parent_dir(from), &path),
+        }
     }
 
     /// The URL of the Markdown file `rel` (relative to `content/`).
@@ -284,17 +325,8 @@ impl LinkMap {
     /// root, or `../pay.md` from the file's folder. `None` when no such file
     /// was loaded.
     pub fn resolve(&self, from: &str, link: &str) -> Option<String> {
-        let (path, fragment) = match link.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (link, None),
-        };
-        // Links are URLs: `my%20notes.md` names `my notes.md`.
-        let path = crate::text::percent_decode(path);
-        let rel = match path.strip_prefix("@/").or_else(|| path.strip_prefix('/')) {
-            Some(rooted) => normalize("", rooted)?,
-            None => normalize(parent_dir(from), &path)?,
-        };
-        let url = self.urls.get(&rel)?;
+        let fragment = link.split_once('#').map(|(_, f)| f);
+        let url = self.urls.get(&self.target(from, link)?)?;
         Some(match fragment {
             Some(f) if url.contains('#') => format!("{}#{f}", url.split('#').next().unwrap_or(url)),
             Some(f) => format!("{url}#{f}"),

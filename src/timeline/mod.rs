@@ -261,11 +261,14 @@ fn related(site: &Site, event: &Event, place: &Place, problems: &mut Vec<Diagnos
         match site.links.resolve(place.rel, link) {
             Some(url) if !related.contains(&url) => related.push(url),
             Some(_) => {}
-            None => problems.push(
-                place
-                    .at("related", link, format!("related page `{link}` does not exist"))
-                    .with_hint("link to a .md file under content/, e.g. \"@/explainers/pay.md\""),
-            ),
+            None => {
+                let (what, hint) = markdown::unresolved(&site.links, place.rel, link);
+                problems.push(
+                    place
+                        .at("related", link, format!("related page `{link}` {what}"))
+                        .with_hint(hint),
+                );
+            }
         }
     }
     related
