@@ -45,7 +45,8 @@ enum Command {
     },
     /// Build, serve on localhost, and rebuild and reload the browser on every save
     Serve(serve::ServeOptions),
-    /// Check the site for every error `build` would report, writing nothing
+    /// Check the site for every error `build` would report, writing nothing;
+    /// warn of drafts and placeholders still to replace
     Check {
         /// The site's folder, holding content/ and site.yaml
         #[arg(long, default_value = ".")]
@@ -59,13 +60,18 @@ enum Command {
         /// The folder to create the site in
         dir: PathBuf,
     },
-    /// Create a new explainer page or timeline event from a template
+    /// Create a draft page (an explainer, or a page in any section) or a timeline event
     New {
         /// What to create
         #[arg(value_enum)]
         kind: scaffold::Kind,
-        /// Its title; the file name is made from it
+        /// Its title (explainer, event), or its path under content/ (page:
+        /// "explainers/pay offer"); the file name is made from it
         name: String,
+        /// The event's date, as precise as you know: 2024, 2024-07 or
+        /// 2024-07-12 (required for events; for a page, its publication date)
+        #[arg(long)]
+        date: Option<String>,
         /// The site's folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -112,7 +118,12 @@ fn run(command: Command) -> Result<(), Error> {
                 write: false,
                 ..BuildOptions::new(root)
             };
-            println!("{}", dossier::build(&opts)?);
+            let checked = dossier::build(&opts);
+            // What is still to finish: reported, but not an error.
+            for unfinished in scaffold::unfinished(&opts.root) {
+                eprintln!("warning: {unfinished}");
+            }
+            println!("{}", checked?);
         }
         Command::Init { dir } => {
             let written = scaffold::init(&dir)?;
@@ -123,8 +134,8 @@ fn run(command: Command) -> Result<(), Error> {
                 dir.display()
             );
         }
-        Command::New { kind, name, root } => {
-            let path = scaffold::new(&root, kind, &name)?;
+        Command::New { kind, name, date, root } => {
+            let path = scaffold::new(&root, kind, &name, date.as_deref())?;
             println!("created {}", path.display());
         }
     }

@@ -417,11 +417,21 @@ fn init_and_new_make_a_site_that_builds() {
             .status
             .success()
     );
-    assert!(run(&["new", "event", "Talks begin", "--root", "site"]).status.success());
+    assert!(
+        run(&["new", "event", "Talks begin", "--date", "2024-07", "--root", "site"])
+            .status
+            .success()
+    );
     assert!(tmp.path().join("site/content/explainers/who-pays.md").exists());
     let o = run(&["build", "--root", "site"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(tmp.path().join("site/public/explainers/who-pays/index.html").exists());
+    assert!(
+        tmp.path()
+            .join("site/public/explainers/first-question/index.html")
+            .exists()
+    );
+    // A new page is a draft until its author publishes it.
+    assert!(!tmp.path().join("site/public/explainers/who-pays/index.html").exists());
     assert!(tmp.path().join("site/public/timeline/index.html").exists());
     // Neither overwrites.
     assert_eq!(run(&["init", "site"]).status.code(), Some(2));

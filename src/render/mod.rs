@@ -235,6 +235,18 @@ fn tera_diagnostic(err: &tera::Error, sources: &HashMap<String, String>) -> Diag
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let text = sources.get(r.filename()).map_or("", String::as_str);
             let span = r.span();
+            // A tag left open makes Tera parse the text after it as an
+            // expression and give up somewhere later, with a message about
+            // whatever it found there: blame the tag instead.
+            if matches!(err.kind(), ErrorKind::SyntaxError(_))
+                && let Some((open, closer)) = unclosed_tag(text, span.range.end.max(span.range.start))
+            {
+                let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+                let line = text[..open].matches('\n').count() + 1;
+                let col = text[line_start..open].chars().count() + 1;
+                return Diagnostic::at(r.filename(), text, line, col, "this tag is never closed")
+                    .with_hint(format!("close it with `{closer}`"));
+            }
             let mut d = Diagnostic::at(r.filename(), text, span.start_line, span.start_col + 1, r.message());
             if let Some(cause) = std::error::Error::source(err) {
                 d.message = format!("{}: {cause}", d.message);
@@ -260,6 +272,65 @@ fn tera_diagnostic(err: &tera::Error, sources: &HashMap<String, String>) -> Diag
             }
         }
     }
+}
+
+/// The first `{%` or `{{` that opens at or before byte `upto` of `text` and
+/// is never closed: its byte offset, and the closer it lacks. A tag counts as
+/// unclosed when the next `{{`, `{%` or `{#`, or the end of the template,
+/// comes before its closer (outside quoted strings); it may span lines.
+/// Comments and `{% raw %}` blocks are skipped.
+fn unclosed_tag(text: &str, upto: usize) -> Option<(usize, &'static str)> {
+    let mut at = 0;
+    while let Some(found) = text.get(at..)?.find('{') {
+        let open = at + found;
+        if open > upto {
+            return None;
+        }
+        let body = open + 2;
+        let closer = match text.get(open..body) {
+            Some("{{") => "}}",
+            Some("{%") => "%}",
+            Some("{#") => {
+                at = text[body..].find("#}").map_or(text.len(), |i| body + i + 2);
+                continue;
+            }
+            _ => {
+                at = open + 1;
+                continue;
+            }
+        };
+        let Some(end) = tag_end(text, body, closer) else {
+            return Some((open, closer));
+        };
+        at = end;
+        if closer == "%}" && text[body..end - 2].trim_matches(|c: char| c == '-' || c.is_whitespace()) == "raw" {
+            // Skip to the end of `{% endraw %}`.
+            at = text[end..]
+                .find("endraw")
+                .and_then(|i| text[end + i..].find("%}").map(|j| end + i + j + 2))
+                .unwrap_or(text.len());
+        }
+    }
+    None
+}
+
+/// The byte just after `closer` for the tag whose inside starts at `from`,
+/// or `None` when another tag opens (or the template ends) first.
+fn tag_end(text: &str, from: usize, closer: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in text[from..].char_indices() {
+        let rest = &text[from + i..];
+        match quote {
+            // A string ends at its quote, or (unterminated) at the line's end.
+            Some(q) if c == q || c == '\n' => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None if rest.starts_with(closer) => return Some(from + i + closer.len()),
+            None if rest.starts_with("{{") || rest.starts_with("{%") || rest.starts_with("{#") => return None,
+            None => {}
+        }
+    }
+    None
 }
 
 fn parse_place(place: &str) -> Option<(&str, usize, usize)> {
