@@ -3,7 +3,7 @@
 
 Usage: bench/builds.py [--pages 1000 10000] [--runs 5] [--bin target/release/dossier]
 
-For each size: generates the corpus with ../shared/bench/gen_corpus.py (the
+For each size: generates the corpus with bench/gen_corpus.py (the
 generic flavour for dossier, the hugo flavour for Hugo: the same bodies) on
 /dev/shm, installs Hugo with apt if it is missing, then times full builds of
 both tools in turns (one warm-up each, then --runs each), with peak memory

@@ -1,5 +1,5 @@
 """The benchmark corpus, shared by the scripts in bench/: generated once per
-size and flavour on /dev/shm with ../shared/bench/gen_corpus.py, and given
+size and flavour on /dev/shm with bench/gen_corpus.py, and given
 the repository's current theme (dossier's corpus has only content/)."""
 import os
 import shutil
@@ -8,7 +8,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+GEN = os.path.join(HERE, "gen_corpus.py")
 
 
 def corpus(n, flavor="generic"):

@@ -5,7 +5,7 @@ reaching a connected browser (an SSE client here).
 
 Usage: bench/latency.py [--pages 1000 10000] [--edits 30] [--bin target/release/dossier]
 
-Generates each corpus with ../shared/bench/gen_corpus.py (generic flavour) on
+Generates each corpus with bench/gen_corpus.py (generic flavour) on
 /dev/shm, adds the default theme, starts `dossier serve`, then edits one page
 `--edits` times (a real body change each time, one per 300 ms) and prints
 medians. A benchmark, not a test: it prints figures, it asserts nothing.

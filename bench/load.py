@@ -3,7 +3,7 @@
 
 Usage: bench/load.py [--pages 1000] [--seconds 30] [--connections 64] [--listeners 200]
 
-1. Generates the 1,000-page corpus (../shared/bench/gen_corpus.py) on /dev/shm
+1. Generates the 1,000-page corpus (bench/gen_corpus.py) on /dev/shm
    and starts `dossier serve` on 127.0.0.1.
 2. Drives it with wrk (installed with apt if missing) for --seconds, rotating
    over every page, and reports requests per second, p99 latency and errors.
