@@ -55,6 +55,11 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write out the built-in theme to change it (themes/explainer/ in a site)
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
     /// Create a new site in DIR, with sample content and the default theme
     Init {
         /// The folder to create the site in
@@ -75,6 +80,15 @@ enum Command {
         /// The site's folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Write the built-in theme's files into DIR (e.g. themes/explainer)
+    Export {
+        /// The folder to write into (files already there are not overwritten)
+        dir: PathBuf,
     },
 }
 
@@ -124,6 +138,16 @@ fn run(command: Command) -> Result<(), Error> {
                 eprintln!("warning: {unfinished}");
             }
             println!("{}", checked?);
+        }
+        Command::Theme {
+            action: ThemeAction::Export { dir },
+        } => {
+            let written = dossier::scaffold::export_theme(&dir)?;
+            println!(
+                "wrote the built-in theme to {} ({} files); in a site, themes/explainer/ replaces it file by file",
+                dir.display(),
+                written.len()
+            );
         }
         Command::Init { dir } => {
             let written = scaffold::init(&dir)?;

@@ -2,19 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use include_dir::{Dir, include_dir};
+use include_dir::Dir;
 
 use crate::content::frontmatter::split;
 use crate::content::walk::is_junk;
 use crate::date::PartialDate;
 use crate::error::Error;
 use crate::model::SourceText;
+use crate::render::builtin::THEME;
 use crate::text::{decode, slugify};
 use crate::yaml::Origin;
-
-/// The default theme, built into the binary so `init` can give every new site a
-/// copy to change.
-static THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/explainer");
 
 const SITE_YAML: &str = r##"title: "Our explainer"
 base_url: "https://example.org"
@@ -62,6 +59,14 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         written.push(write_new(&dir.join(rel), text.as_bytes())?);
     }
     write_theme(&THEME, &dir.join("themes/explainer"), &mut written)?;
+    Ok(written)
+}
+
+/// `dossier theme export DIR`: writes the built-in theme into `DIR` (a
+/// site's `themes/explainer/`, say) to change it; nothing is overwritten.
+pub fn export_theme(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut written = Vec::new();
+    write_theme(&THEME, dir, &mut written)?;
     Ok(written)
 }
 

@@ -93,3 +93,23 @@ fn another_theme_name_must_exist() {
     let err = f.build_err();
     assert!(err.contains("theme `fancy` not found"), "{err}");
 }
+
+#[test]
+fn theme_export_writes_the_built_in_theme_to_change() {
+    let f = content_only();
+    let out = f.run(&["theme", "export", "themes/explainer"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ours = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/explainer/templates/page.html"
+    ));
+    assert_eq!(f.read("themes/explainer/templates/page.html"), ours.unwrap());
+    assert!(f.exists("themes/explainer/static/style.css"));
+    // Edited, it replaces the built-in file; a second export overwrites nothing.
+    f.write("themes/explainer/static/style.css", "body{}");
+    let again = f.run(&["theme", "export", "themes/explainer"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(f.read("themes/explainer/static/style.css"), "body{}");
+    f.build_ok();
+    assert_eq!(f.read("public/style.css"), "body{}");
+}
