@@ -203,11 +203,6 @@ impl Config {
         problems
     }
 
-    /// How dates read on this site, from its `language`.
-    pub fn date_style(&self) -> crate::date::DateStyle {
-        crate::date::DateStyle::for_language(&self.language)
-    }
-
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
     }

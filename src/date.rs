@@ -8,6 +8,10 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use std::sync::Arc;
+
+use icu_calendar::{Date as IcuDate, Gregorian};
+use icu_datetime::{FixedCalendarDateTimeFormatter, fieldsets};
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -110,11 +114,14 @@ impl PartialDate {
 
     /// The reader's form in British English: "2008", "December 2022", "27 June 2024".
     pub fn display(&self) -> String {
-        self.display_in(DateStyle::British)
+        self.display_in(&DateStyle::British)
     }
 
-    /// The reader's form in `style`: "27 June 2024" or "June 27, 2024".
-    pub fn display_in(&self, style: DateStyle) -> String {
+    /// The reader's form in `style`: "27 June 2024", "June 27, 2024", "27 juin 2024".
+    pub fn display_in(&self, style: &DateStyle) -> String {
+        if let DateStyle::Local(dates) = style {
+            return dates.show(self, true);
+        }
         match (self.month, self.day, style) {
             (Some(m), Some(d), DateStyle::British) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
             (Some(m), Some(d), DateStyle::American) => format!("{} {d}, {}", MONTHS[m as usize - 1], self.year),
@@ -126,13 +133,18 @@ impl PartialDate {
     /// A range "from – to" in British English, sharing what the two ends
     /// share: "27 June – 2 July 2024", "June – July 2024", "2022 – 2024".
     pub fn display_range(&self, end: &PartialDate) -> String {
-        self.display_range_in(end, DateStyle::British)
+        self.display_range_in(end, &DateStyle::British)
     }
 
     /// [`PartialDate::display_range`] in `style`: American English gives
     /// "June 27 – July 2, 2024" and "June 3 – 7, 2024".
-    pub fn display_range_in(&self, end: &PartialDate, style: DateStyle) -> String {
+    pub fn display_range_in(&self, end: &PartialDate, style: &DateStyle) -> String {
         let same_year = self.year == end.year;
+        if let DateStyle::Local(dates) = style {
+            // Days of one year: the year once, at the end ("27 juin – 2 juillet 2024").
+            let start = dates.show(self, !(same_year && self.day.is_some() && end.day.is_some()));
+            return format!("{start} – {}", dates.show(end, true));
+        }
         let same_month = same_year && self.month == end.month;
         let same_shape = same_year && self.precision() == end.precision();
         let month = |m: i8| MONTHS[m as usize - 1];
@@ -156,20 +168,63 @@ impl PartialDate {
 }
 
 /// How dates read, from the site's `language`: British English for `en-GB`
-/// and every language not yet supported; American English for `en-US`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// (and plain `en`), American English for `en-US`, and for any other
+/// language its own forms ("27 juin 2024", "juillet 2024", "27 Mehefin
+/// 2024") from ICU4X's data.
+#[derive(Debug, Clone, Default)]
 pub enum DateStyle {
     #[default]
     British,
     American,
+    Local(Arc<LocalDates>),
 }
 
 impl DateStyle {
     pub fn for_language(tag: &str) -> DateStyle {
+        let primary = tag.split(['-', '_']).next().unwrap_or(tag);
         if tag.eq_ignore_ascii_case("en-US") {
             DateStyle::American
-        } else {
+        } else if primary.eq_ignore_ascii_case("en") {
             DateStyle::British
+        } else {
+            LocalDates::new(tag).map_or(DateStyle::British, |d| DateStyle::Local(Arc::new(d)))
+        }
+    }
+}
+
+/// A language's date forms, from ICU4X's compiled data.
+pub struct LocalDates {
+    day: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
+    month: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YM>,
+    day_in_year: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::MD>,
+}
+
+impl std::fmt::Debug for LocalDates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LocalDates")
+    }
+}
+
+impl LocalDates {
+    /// `None` when `tag` is not a language tag ICU4X can read.
+    fn new(tag: &str) -> Option<LocalDates> {
+        let locale = icu_locale_core::Locale::try_from_str(tag).ok()?;
+        Some(LocalDates {
+            day: FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), fieldsets::YMD::long()).ok()?,
+            month: FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), fieldsets::YM::long()).ok()?,
+            day_in_year: FixedCalendarDateTimeFormatter::try_new(locale.into(), fieldsets::MD::long()).ok()?,
+        })
+    }
+
+    fn show(&self, d: &PartialDate, with_year: bool) -> String {
+        let date = |m: i8, day: i8| {
+            IcuDate::try_new_gregorian(i32::from(d.year), m as u8, day as u8).expect("validated partial date")
+        };
+        match (d.month, d.day) {
+            (Some(m), Some(day)) if with_year => self.day.format(&date(m, day)).to_string(),
+            (Some(m), Some(day)) => self.day_in_year.format(&date(m, day)).to_string(),
+            (Some(m), None) => self.month.format(&date(m, 1)).to_string(),
+            _ => d.year.to_string(),
         }
     }
 }
@@ -306,7 +361,7 @@ mod tests {
 
     #[test]
     fn american_english_puts_the_month_first() {
-        let us = DateStyle::American;
+        let us = &DateStyle::American;
         assert_eq!(d("2024-06-27").display_in(us), "June 27, 2024");
         assert_eq!(d("2022-12").display_in(us), "December 2022");
         assert_eq!(
@@ -321,8 +376,25 @@ mod tests {
             d("2023-12-30").display_range_in(&d("2024-01-02"), us),
             "December 30, 2023 – January 2, 2024"
         );
-        assert_eq!(DateStyle::for_language("en-us"), us);
-        assert_eq!(DateStyle::for_language("fr"), DateStyle::British);
+        assert!(matches!(DateStyle::for_language("en-us"), DateStyle::American));
+        assert!(matches!(DateStyle::for_language("en"), DateStyle::British));
+    }
+
+    #[test]
+    fn other_languages_read_in_their_own_words() {
+        let fr = &DateStyle::for_language("fr");
+        assert_eq!(d("2024-06-27").display_in(fr), "27 juin 2024");
+        assert_eq!(d("2024-07").display_in(fr), "juillet 2024");
+        assert_eq!(d("2024").display_in(fr), "2024");
+        assert_eq!(
+            d("2024-06-27").display_range_in(&d("2024-07-02"), fr),
+            "27 juin – 2 juillet 2024"
+        );
+        let cy = &DateStyle::for_language("cy");
+        assert_eq!(d("2024-07").display_in(cy), "Gorffennaf 2024");
+        assert_eq!(d("2024-06-27").display_in(cy), "27 Mehefin 2024");
+        let de = &DateStyle::for_language("de-DE");
+        assert_eq!(d("2024-03-05").display_in(de), "5. März 2024");
     }
 
     #[test]

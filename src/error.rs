@@ -55,6 +55,15 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem as a warning: it is reported, and the build goes on.
+    pub fn as_warning(&self) -> String {
+        let text = self.to_string();
+        match text.strip_prefix("error: ") {
+            Some(rest) => format!("warning: {rest}"),
+            None => text,
+        }
+    }
+
     /// `file:line:col`, or as much of it as is known.
     pub fn location(&self) -> String {
         let mut out = self.file.display().to_string();

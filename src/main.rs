@@ -120,7 +120,9 @@ fn run(command: Command) -> Result<(), Error> {
                 force,
                 ..BuildOptions::new(root)
             };
-            println!("{}", dossier::build(&opts)?);
+            let report = dossier::build(&opts)?;
+            report.warnings.iter().for_each(|w| eprintln!("{w}"));
+            println!("{report}");
             if watch {
                 build_watch(opts)?;
             }
@@ -137,7 +139,9 @@ fn run(command: Command) -> Result<(), Error> {
             for unfinished in scaffold::unfinished(&opts.root) {
                 eprintln!("warning: {unfinished}");
             }
-            println!("{}", checked?);
+            let report = checked?;
+            report.warnings.iter().for_each(|w| eprintln!("{w}"));
+            println!("{report}");
         }
         Command::Theme {
             action: ThemeAction::Export { dir },
@@ -179,12 +183,15 @@ fn build_watch(opts: BuildOptions) -> Result<(), Error> {
     let ready = || println!("watching {} (Ctrl-C to stop)", root.display());
     dossier::watch::watch(&root, &out, ready, |paths| {
         match project.rebuild(&paths) {
-            Ok(r) => println!(
-                "rebuilt ({}) in {:.1} ms: {} written",
-                r.scope,
-                r.elapsed.as_secs_f64() * 1000.0,
-                r.written.len()
-            ),
+            Ok(r) => {
+                r.warnings.iter().for_each(|w| eprintln!("{w}"));
+                println!(
+                    "rebuilt ({}) in {:.1} ms: {} written",
+                    r.scope,
+                    r.elapsed.as_secs_f64() * 1000.0,
+                    r.written.len()
+                );
+            }
             Err(e) => eprintln!("{e}"),
         }
         true

@@ -55,6 +55,8 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     /// Nothing had changed since the last build: nothing was done.
     pub up_to_date: bool,
+    /// What the author should know that did not stop the build, as printed.
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -150,7 +152,7 @@ pub(crate) fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read
         }
         DataFile::TimelineJson => (
             "timeline.json",
-            crate::timeline::export::timelinejs(&site.events, config, &link.title, &link.permalink),
+            crate::timeline::export::timelinejs(&site.events, config, &site.dates, &link.title, &link.permalink),
             vec![Read::Events, Read::Timeline],
         ),
         DataFile::TimelineIcs => (
@@ -232,6 +234,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             elapsed: started.elapsed(),
             output,
             up_to_date: true,
+            warnings: Vec::new(),
         });
     }
     let site = Arc::new(load(&root, opts)?);
@@ -272,6 +275,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         elapsed: started.elapsed(),
         output,
         up_to_date: false,
+        warnings: theme.warnings.iter().map(Diagnostic::as_warning).collect(),
     })
 }
 

@@ -48,6 +48,9 @@ pub struct Rebuild {
     pub scope: &'static str,
     /// Output paths rendered (whether or not their bytes changed).
     pub rendered: Vec<String>,
+    /// What the author should know that did not stop the rebuild, as printed
+    /// (given when the theme is loaded).
+    pub warnings: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -174,7 +177,7 @@ impl Project {
         let first = rel.components().next()?.as_os_str().to_str()?;
         match first {
             crate::config::CONFIG_FILE => Some(Area::Config),
-            "templates" | "themes" => Some(Area::Templates),
+            "templates" | "themes" | "i18n" => Some(Area::Templates),
             "content" => Some(Area::Content),
             "static" => Some(Area::Static),
             _ => None,
@@ -183,6 +186,11 @@ impl Project {
 
     /// Renders every output of `site`.
     fn render_all(&mut self, site: Arc<Site>, theme: Theme, scope: &'static str) -> Result<Rebuild, Error> {
+        let warnings = theme
+            .warnings
+            .iter()
+            .map(crate::error::Diagnostic::as_warning)
+            .collect();
         let outputs = outputs_of(&site);
         let jobs: Vec<Job> = outputs.values().copied().collect();
         self.state = Some(State {
@@ -193,6 +201,7 @@ impl Project {
         });
         let mut report = self.produce(&jobs, true)?;
         report.scope = scope;
+        report.warnings = warnings;
         Ok(report)
     }
 

@@ -61,6 +61,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         .map(|(kind, found)| parse_file(kind, found))
         .collect();
 
+    let dates = crate::date::DateStyle::for_language(&config.language);
     let mut site = Site {
         root: root.to_path_buf(),
         config,
@@ -71,6 +72,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         timeline_section: None,
         links: Arc::default(),
         index: Arc::default(),
+        dates,
         glossary: Vec::new(),
     };
     let mut section_files = HashMap::new();

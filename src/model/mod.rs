@@ -32,7 +32,7 @@ pub const TIMELINE_URL: &str = "/timeline/";
 /// The glossary page's URL, when the site has a glossary.
 pub const GLOSSARY_URL: &str = "/glossary/";
 /// The folders of a site that hold its sources (besides `site.yaml`).
-pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
 
 /// A page of [`Site::pages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,6 +83,8 @@ pub struct Site {
     pub glossary: Vec<String>,
     /// The pages by file and by URL.
     pub index: Arc<PageIndex>,
+    /// How dates read in the site's language.
+    pub dates: crate::date::DateStyle,
 }
 
 /// Finds pages by their file (relative to `content/`) or their URL.
@@ -214,7 +216,7 @@ impl Event {
     }
 
     /// "27 June – 2 July 2024", or the date alone.
-    pub fn when(&self, style: crate::date::DateStyle) -> String {
+    pub fn when(&self, style: &crate::date::DateStyle) -> String {
         self.meta.end.map_or_else(
             || self.meta.date.display_in(style),
             |end| self.meta.date.display_range_in(&end, style),

@@ -15,7 +15,7 @@ pub(crate) struct DateCtx {
 }
 
 impl DateCtx {
-    pub(crate) fn new(d: &PartialDate, style: DateStyle) -> Self {
+    pub(crate) fn new(d: &PartialDate, style: &DateStyle) -> Self {
         DateCtx {
             iso: d.iso(),
             display: d.display_in(style),
@@ -236,7 +236,7 @@ pub(crate) struct YearCtx {
 /// What a page's link shows wherever it is listed: listings, neighbours,
 /// breadcrumbs, events' related pages, `get_page`.
 pub(crate) fn page_link(site: &Site, p: &Page) -> LinkCtx {
-    let style = site.config.date_style();
+    let style = &site.dates;
     LinkCtx {
         title: p.meta.title.clone(),
         url: p.url.clone(),
@@ -274,11 +274,7 @@ pub(crate) fn site_ctx(site: &Site) -> SiteCtx {
         categories: site.config.timeline.categories.iter().map(category_ctx).collect(),
         glossary: site.has_glossary().then(|| glossary_link(site)),
         people: site.config.people.iter().map(|p| person_ctx(site, &p.id)).collect(),
-        as_of: site
-            .config
-            .as_of
-            .as_ref()
-            .map(|d| DateCtx::new(d, site.config.date_style())),
+        as_of: site.config.as_of.as_ref().map(|d| DateCtx::new(d, &site.dates)),
     }
 }
 
@@ -336,7 +332,7 @@ fn category_ctx(c: &crate::config::Category) -> CategoryCtx {
 
 /// Every event as templates see it, in timeline order.
 pub(crate) fn event_ctxs(site: &Site) -> Vec<EventCtx> {
-    let style = site.config.date_style();
+    let style = &site.dates;
     let link_of = |url: &String| match site.page_by_url(url) {
         Some(id) => page_link(site, site.page(id)),
         None => LinkCtx {
@@ -425,7 +421,7 @@ pub(crate) fn ancestors(site: &Site, mut section: Option<SectionId>, reads: &mut
 
 /// `page` for page `id`, noting in `reads` what it shows of other pages.
 pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut Vec<Read>) -> PageCtx {
-    let style = site.config.date_style();
+    let style = &site.dates;
     let p = site.page(id);
     let md = &p.html.body;
     let section = site.section(p.section);
@@ -529,7 +525,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
 
 /// A page's source, filled in from `site.yaml` when the page gives only its id.
 fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
-    let style = site.config.date_style();
+    let style = &site.dates;
     let full = if s.title.is_some() {
         Some(s)
     } else {

@@ -6,6 +6,7 @@
 pub(crate) mod builtin;
 pub(crate) mod context;
 mod functions;
+mod i18n;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -82,6 +83,9 @@ pub(crate) struct Theme {
     pub builtin: bool,
     /// Built-in templates the site's own templates do not work with, with why.
     unusable: HashMap<String, Diagnostic>,
+    /// What the author should know but that does not stop the build
+    /// (labels missing in the site's language).
+    pub(crate) warnings: Vec<Diagnostic>,
     /// Every event as templates see it, built once for all pages.
     events: Arc<Vec<EventCtx>>,
     recorder: Arc<Recorder>,
@@ -130,6 +134,7 @@ impl Theme {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let labels = load_labels(site, &dir, builtin)?;
         let mut unusable = HashMap::new();
         loop {
             let mut tera = Tera::new();
@@ -141,10 +146,12 @@ impl Theme {
                 static_dir: Some(dir.join("static")).filter(|d| d.is_dir()),
                 builtin,
                 unusable: HashMap::new(),
+                warnings: Vec::new(),
                 events: Arc::default(),
                 recorder: Arc::default(),
             };
             theme.bind(site);
+            theme.tera.global_context().insert("t", &labels.text);
             let added = theme
                 .tera
                 .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())));
@@ -152,6 +159,7 @@ impl Theme {
                 Ok(()) => {
                     theme.sources = sources;
                     theme.unusable = unusable;
+                    theme.warnings = labels.warnings;
                     return Ok(theme);
                 }
                 Err(e) => {
@@ -192,6 +200,61 @@ impl Theme {
             .render(name, ctx)
             .map_err(|e| tera_diagnostic(&e, &self.sources))
     }
+}
+
+/// The theme's labels in the site's language: the built-in theme's, then
+/// the theme folder's `i18n/`, then the site's own `i18n/`, key by key.
+fn load_labels(site: &Site, theme_dir: &Path, builtin: bool) -> Result<i18n::Labels, Vec<Diagnostic>> {
+    let on_disk = |dir: &Path| -> Vec<(String, String)> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut files: Vec<(String, String)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let lang = name.strip_suffix(".yaml")?.to_string();
+                let bytes = std::fs::read(e.path()).ok()?;
+                Some((lang, crate::text::decode(&e.path(), bytes).ok()?))
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let built_in: Vec<(String, &str)> = match builtin {
+        true => builtin::files("i18n")
+            .into_iter()
+            .filter_map(|(name, bytes)| {
+                Some((
+                    name.strip_suffix(".yaml")?.to_string(),
+                    std::str::from_utf8(bytes).ok()?,
+                ))
+            })
+            .collect(),
+        false => Vec::new(),
+    };
+    let theme_files = on_disk(&theme_dir.join("i18n"));
+    let site_files = on_disk(&site.root.join("i18n"));
+    let theme_name = format!("themes/{}/i18n", site.config.theme);
+    let layers = [
+        i18n::Layer {
+            name: theme_name.clone(),
+            files: built_in,
+        },
+        i18n::Layer {
+            name: theme_name,
+            files: borrowed(&theme_files),
+        },
+        i18n::Layer {
+            name: "i18n".into(),
+            files: borrowed(&site_files),
+        },
+    ];
+    i18n::labels(&layers, &site.config.language)
+}
+
+fn borrowed(files: &[(String, String)]) -> Vec<(String, &str)> {
+    files.iter().map(|(l, t)| (l.clone(), t.as_str())).collect()
 }
 
 /// Is the template `name` the built-in theme's own, with no file of the site

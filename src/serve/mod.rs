@@ -211,6 +211,7 @@ fn display_addr(addr: SocketAddr) -> String {
 fn report(app: &App, result: Result<Rebuild, Error>) {
     match result {
         Ok(r) => {
+            r.warnings.iter().for_each(|w| eprintln!("{w}"));
             let ms = r.elapsed.as_secs_f64() * 1000.0;
             println!(
                 "rebuilt ({}) in {ms:.1} ms: {} written, {} removed",

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::date::{PartialDate, Precision};
+use crate::date::{DateStyle, PartialDate, Precision};
 use crate::markdown::strip_tags;
 use crate::model::Event;
 
@@ -49,7 +49,7 @@ fn tljs_start_dates(events: &[Event]) -> Vec<Value> {
 
 /// `timeline.json` in Knight Lab's TimelineJS3 format: `unique_id` is the
 /// event id, `group` the category's label.
-pub(crate) fn timelinejs(events: &[Event], config: &Config, title: &str, permalink: &str) -> String {
+pub(crate) fn timelinejs(events: &[Event], config: &Config, dates: &DateStyle, title: &str, permalink: &str) -> String {
     let items: Vec<Value> = events
         .iter()
         .zip(tljs_start_dates(events))
@@ -65,7 +65,7 @@ pub(crate) fn timelinejs(events: &[Event], config: &Config, title: &str, permali
             if let Some(cat) = e.meta.category.as_deref().and_then(|c| config.category(c)) {
                 item["group"] = json!(cat.label);
             }
-            item["display_date"] = json!(e.when(config.date_style()));
+            item["display_date"] = json!(e.when(dates));
             item
         })
         .collect();

@@ -115,9 +115,9 @@ fn constraints(site: &Site, events: &[Event], problems: &mut Vec<Diagnostic>) ->
                             format!(
                                 "`{}` ({}) cannot come before `{}` ({}): it starts after that one ends",
                                 a.id,
-                                a.when(site.config.date_style()),
+                                a.when(&site.dates),
                                 b.id,
-                                b.when(site.config.date_style())
+                                b.when(&site.dates)
                             ),
                         )
                         .with_hint("fix the `after:`/`before:` or one of the dates"),
