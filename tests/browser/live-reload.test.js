@@ -63,7 +63,11 @@ test('dossier serve reloads on save, shows build problems and clears them', asyn
 
     // 1. A good save (one paragraph replaced): the page reloads by itself and shows the new text.
     const edited = lines.map((l, i) => (i === paragraph ? marker : l)).join('\n');
+    // The text can show before the reloaded page's `load` event fires (it
+    // waits for the stylesheet): wait for the event itself, not a count.
+    const reloaded = page.waitForEvent('load', { timeout: WAIT_MS });
     await writeFile(file, edited);
+    await reloaded.catch((e) => assert.fail(`the page did not reload within ${WAIT_MS} ms: ${e.message}${log()}`));
     await page
       .getByText(marker)
       .waitFor({ state: 'visible', timeout: WAIT_MS })
