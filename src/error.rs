@@ -197,6 +197,15 @@ impl From<Diagnostic> for Error {
     }
 }
 
+/// A hint for a name that is not known: "did you mean `x`?" when one of
+/// `candidates` is close enough to be a likely typo, else `otherwise`.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, otherwise: &str) -> String {
+    match did_you_mean(word, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => otherwise.to_string(),
+    }
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

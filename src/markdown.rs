@@ -285,20 +285,26 @@ fn row_headed_tables(events: Vec<Event>) -> Vec<Event> {
             ]
         )
     };
+    let starts: Vec<usize> = (0..events.len())
+        .filter(|&i| matches!(events[i], Event::Start(Tag::Table(_))) && corner_empty(&events[i + 1..]))
+        .collect();
+    if starts.is_empty() {
+        return events; // most pages: nothing to move
+    }
     let mut out = Vec::with_capacity(events.len());
     let mut table: Option<Vec<Event>> = None;
-    for (i, e) in events.iter().enumerate() {
+    for (i, e) in events.into_iter().enumerate() {
         match (&mut table, e) {
-            (None, Event::Start(Tag::Table(_))) if corner_empty(&events[i + 1..]) => table = Some(vec![e.clone()]),
-            (Some(t), Event::End(TagEnd::Table)) => {
-                t.push(e.clone());
+            (None, e) if starts.contains(&i) => table = Some(vec![e]),
+            (Some(t), e @ Event::End(TagEnd::Table)) => {
+                t.push(e);
                 let mut html_table = String::new();
                 html::push_html(&mut html_table, t.drain(..));
                 out.push(Event::Html(CowStr::from(with_row_headers(&html_table))));
                 table = None;
             }
-            (Some(t), _) => t.push(e.clone()),
-            (None, _) => out.push(e.clone()),
+            (Some(t), e) => t.push(e),
+            (None, e) => out.push(e),
         }
     }
     out

@@ -586,10 +586,7 @@ pub(crate) fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic>
     for (at, id) in people.chain(sides) {
         if site.config.person(id).is_none() {
             let ids = site.config.people.iter().map(|p| p.id.as_str());
-            let hint = match crate::error::did_you_mean(id, ids) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "add them under `people:` in site.yaml (id, name, role)".into(),
-            };
+            let hint = crate::error::suggest(id, ids, "add them under `people:` in site.yaml (id, name, role)");
             report(at, id, format!("unknown person `{id}`"), &hint);
         }
     }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::content::frontmatter::locate;
 use crate::date::PartialDate;
-use crate::error::{Diagnostic, did_you_mean};
+use crate::error::{Diagnostic, suggest};
 use crate::markdown::{self, Refs};
 use crate::model::{Event, EventOrigin, Site, SourceText};
 
@@ -85,10 +85,12 @@ fn constraints(site: &Site, events: &[Event], problems: &mut Vec<Diagnostic>) ->
         for (key, target) in [("after", &e.meta.after), ("before", &e.meta.before)] {
             let Some(target) = target else { continue };
             let Some(&j) = index.get(target.as_str()) else {
-                let hint = match did_you_mean(target, events.iter().map(|e| e.id.as_str())) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "name an event by its `id` (give that event an `id:` if it has none)".into(),
-                };
+                let ids = events.iter().map(|e| e.id.as_str());
+                let hint = suggest(
+                    target,
+                    ids,
+                    "name an event by its `id` (give that event an `id:` if it has none)",
+                );
                 problems.push(
                     place
                         .at(key, target, format!("`{key}: {target}` names no event"))
@@ -217,10 +219,11 @@ fn check(site: &Site, event: &Event, place: &Place) -> Vec<Diagnostic> {
     }
     if let Some(cat) = meta.category.as_ref().filter(|c| config.category(c).is_none()) {
         let ids = config.timeline.categories.iter().map(|c| c.id.as_str());
-        let hint = match did_you_mean(cat, ids) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => "add it under `timeline: categories:` in site.yaml, or use one listed there".into(),
-        };
+        let hint = suggest(
+            cat,
+            ids,
+            "add it under `timeline: categories:` in site.yaml, or use one listed there",
+        );
         problems.push(
             place
                 .at("category", cat, format!("unknown category `{cat}`"))
@@ -241,10 +244,11 @@ fn check(site: &Site, event: &Event, place: &Place) -> Vec<Diagnostic> {
     }
     for actor in meta.actors.iter().filter(|a| config.person(a).is_none()) {
         let ids = config.people.iter().map(|p| p.id.as_str());
-        let hint = match did_you_mean(actor, ids) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => "actors are ids from `people:` in site.yaml; add them there (id, name, role)".into(),
-        };
+        let hint = suggest(
+            actor,
+            ids,
+            "actors are ids from `people:` in site.yaml; add them there (id, name, role)",
+        );
         problems.push(
             place
                 .at("actors", actor, format!("unknown actor `{actor}`"))
