@@ -17,6 +17,11 @@
   var reset = document.querySelector(".filters__reset");
   var total = events.length;
 
+  // The status line, in the site's language: the template passes it on the
+  // toolbar ({n} = events shown, {m} = all events), English if it does not.
+  var showingOne = toolbar.getAttribute("data-label-showing-one") || "Showing {n} of {m} event";
+  var showingOther = toolbar.getAttribute("data-label-showing-other") || "Showing {n} of {m} events";
+
   // What each event can be filtered on.
   var values = {
     category: function (li) { return li.getAttribute("data-category") ? [li.getAttribute("data-category")] : []; },
@@ -131,7 +136,9 @@
     if (reset) reset.hidden = !filtered;
     if (empty) empty.hidden = shown > 0;
     if (status) {
-      status.textContent = "Showing " + shown + " of " + total + " event" + (total === 1 ? "" : "s");
+      status.textContent = (total === 1 ? showingOne : showingOther)
+        .split("{n}").join(String(shown))
+        .split("{m}").join(String(total));
     }
     if (fromUser) writeUrl();
   }
