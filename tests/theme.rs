@@ -113,3 +113,70 @@ fn theme_export_writes_the_built_in_theme_to_change() {
     f.build_ok();
     assert_eq!(f.read("public/style.css"), "body{}");
 }
+
+fn in_language(language: &str) -> Fixture {
+    let f = content_only();
+    f.write("site.yaml", &format!("title: T\nlanguage: {language}\n"));
+    f.write(
+        "content/explainers/pay.md",
+        "---\ntitle: Pay\ndate: 2024-07\nsummary: Short.\n---\nWhy.\n",
+    );
+    f
+}
+
+#[test]
+fn a_french_site_reads_in_french() {
+    let f = in_language("fr");
+    let out = f.run(&["build"]);
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = f.read("public/explainers/pay/index.html");
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(page.contains(">juillet 2024</time>"), "{page}");
+    assert!(page.contains("L&#39;essentiel"), "{page}");
+    let timeline = f.read("public/timeline/index.html");
+    assert!(timeline.contains(">27 juin 2024</time>"), "{timeline}");
+    // A site's own i18n/fr.yaml replaces a label.
+    f.write("i18n/fr.yaml", "short_version: \"En bref\"\n");
+    f.build_ok();
+    assert!(f.read("public/explainers/pay/index.html").contains(">En bref<"));
+}
+
+#[test]
+fn a_welsh_site_reads_in_welsh() {
+    let f = in_language("cy");
+    let out = f.run(&["build"]);
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = f.read("public/explainers/pay/index.html");
+    assert!(page.contains(">Gorffennaf 2024</time>"), "{page}");
+    assert!(page.contains(">Yn gryno<"), "{page}");
+    assert!(f.read("public/timeline/index.html").contains(">27 Mehefin 2024</time>"));
+}
+
+#[test]
+fn a_language_without_labels_is_a_warning_not_silent_english() {
+    let f = in_language("it");
+    let out = f.run(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: site.yaml: the theme has no labels in `it`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`short_version`") && stderr.contains("add i18n/it.yaml"),
+        "{stderr}"
+    );
+    // Dates are Italian all the same: they come from ICU4X's data.
+    assert!(
+        f.read("public/explainers/pay/index.html")
+            .contains(">luglio 2024</time>")
+    );
+}
