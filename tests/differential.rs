@@ -305,6 +305,8 @@ const ACTIONS: &[(u32, Action)] = &[
     (3, static_file),
     (1, edit_site_yaml),
     (1, content_asset),
+    (2, edit_order),
+    (1, edit_labels),
 ];
 
 const ERRORS: &[Action] = &[
@@ -646,10 +648,19 @@ impl Session {
             Some(bundle) => format!("{}/", file_name(bundle)),
             None => file_name(rel).to_string(),
         };
+        // An event another one is placed `after:` or `before:`, by its id.
+        let id = Doc::parse(&self.read(rel)).and_then(|d| d.get("id").map(str::to_string));
+        let ordered = |text: &str| {
+            id.as_ref()
+                .is_some_and(|id| text.contains(&format!("after: {id}")) || text.contains(&format!("before: {id}")))
+        };
         self.files_under("content")
             .iter()
             .filter(|f| f.ends_with(".md") && *f != rel)
-            .any(|f| self.read(f).contains(&needle))
+            .any(|f| {
+                let text = self.read(f);
+                text.contains(&needle) || ordered(&text)
+            })
     }
 
     fn folder_is_referenced(&self, dir: &str) -> bool {
@@ -1202,6 +1213,58 @@ fn edit_timeline_file(s: &mut Session) -> Option<String> {
             Some(format!("related -> {}", value.as_deref().unwrap_or("(removed)")))
         }
     })
+}
+
+/// Places an event known only to the month after a day of that month
+/// (`after:`), or takes the constraint away.
+fn edit_order(s: &mut Session) -> Option<String> {
+    let months: Vec<String> = (s.timeline_files().into_iter())
+        .filter(|f| {
+            Doc::parse(&s.read(f))
+                .and_then(|d| d.get("date").map(str::to_string))
+                .as_deref()
+                == Some("2024-07")
+        })
+        .collect();
+    let rel = s.rng.pick(&months)?;
+    // The two days of July 2024 the shipped timeline names, when still there.
+    let days: Vec<String> = ["general-election", "streeting-appointed"]
+        .into_iter()
+        .filter(|id| {
+            s.timeline_files()
+                .iter()
+                .any(|f| s.read(f).contains(&format!("id: {id}\n")))
+        })
+        .map(String::from)
+        .collect();
+    let target = s.rng.pick(&days);
+    let remove = s.rng.chance(30);
+    s.edit_doc(&rel, |_, doc| {
+        doc.set("before", None);
+        match (remove, target) {
+            (false, Some(id)) => {
+                doc.set("after", Some(&id));
+                Some(format!("after -> {id}"))
+            }
+            _ => {
+                doc.set("after", None);
+                Some("after removed".into())
+            }
+        }
+    })
+}
+
+/// The site's own labels: `i18n/en.yaml` created, changed or removed.
+fn edit_labels(s: &mut Session) -> Option<String> {
+    let rel = "i18n/en.yaml";
+    if s.exists(rel) && s.rng.chance(30) {
+        s.remove(rel);
+        return Some(format!("delete {rel}"));
+    }
+    let n = s.next_n();
+    let text = format!("short_version: \"In short ({n})\"\nkey_figures: \"The numbers {n}\"\n");
+    let how = s.save(rel, &text);
+    Some(format!("labels {rel} -> {n}{how}"))
 }
 
 fn delete_timeline_file(s: &mut Session) -> Option<String> {
