@@ -12,8 +12,12 @@ use super::context::{EventCtx, page_link, section_link};
 use crate::date::PartialDate;
 use crate::model::Site;
 
-/// What template functions read, by the output being rendered (its
-/// `current_path`, which every render's context holds).
+/// The context variable naming the output being rendered, for the
+/// functions to note what they read against (not `current_path`, which a
+/// template may `set`).
+pub(crate) const OUTPUT_VAR: &str = "__dossier_output";
+
+/// What template functions read, by the output being rendered.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
     reads: Mutex<HashMap<String, Vec<Read>>>,
@@ -21,7 +25,7 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     fn note(&self, state: &State, read: Read) {
-        let Ok(Some(path)) = state.get::<String>("current_path") else {
+        let Ok(Some(path)) = state.get::<String>(OUTPUT_VAR) else {
             return;
         };
         let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());

@@ -408,6 +408,7 @@ fn parse_place(place: &str) -> Option<(&str, usize, usize)> {
 fn base_context(site: &Site, url: &str) -> Context {
     let mut ctx = Context::new();
     ctx.insert("current_path", url);
+    ctx.insert(functions::OUTPUT_VAR, url);
     ctx.insert("current_url", &site.permalink(url));
     ctx
 }
