@@ -162,3 +162,50 @@ fn a_site_s_own_robots_txt_replaces_it() {
     f.build_ok();
     assert_eq!(f.read("public/robots.txt"), "User-agent: *\nDisallow: /drafts/\n");
 }
+
+#[test]
+fn the_theme_s_icons_are_in_the_output_and_linked() {
+    let f = Fixture::bare();
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    f.write("content/a.md", "---\ntitle: A\n---\nBody.\n");
+    f.build_ok();
+    let svg = f.read("public/favicon.svg");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("viewBox=\"0 0 32 32\""),
+        "{svg}"
+    );
+    let png = |rel: &str| std::fs::read(f.path(rel)).unwrap();
+    for (rel, size) in [("public/favicon-32.png", 32), ("public/apple-touch-icon.png", 180)] {
+        let bytes = png(rel);
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{rel}");
+        // IHDR: width and height, big-endian, from byte 16.
+        let dim = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+        assert_eq!((dim(16), dim(20)), (size, size), "{rel}");
+    }
+    let ico = png("public/favicon.ico");
+    assert_eq!(&ico[..4], b"\0\0\x01\0", "an ICO header");
+    for page in ["public/index.html", "public/a/index.html", "public/404.html"] {
+        let html = f.read(page);
+        for link in [
+            r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#,
+            r#"<link rel="icon" href="/favicon-32.png" sizes="32x32" type="image/png">"#,
+            r#"<link rel="apple-touch-icon" href="/apple-touch-icon.png">"#,
+        ] {
+            assert!(html.contains(link), "{page} lacks {link}");
+        }
+    }
+}
+
+#[test]
+fn a_site_s_own_icons_replace_the_theme_s() {
+    let f = Fixture::bare();
+    f.write("content/_index.md", "---\ntitle: Home\n---\n");
+    let own = r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>"#;
+    f.write("static/favicon.svg", own);
+    f.write_bytes("static/favicon.ico", b"\0\0\x01\0own");
+    f.build_ok();
+    assert_eq!(f.read("public/favicon.svg"), own);
+    assert_eq!(std::fs::read(f.path("public/favicon.ico")).unwrap(), b"\0\0\x01\0own");
+    // The others are still the theme's.
+    assert!(f.exists("public/apple-touch-icon.png"));
+}
