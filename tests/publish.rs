@@ -209,3 +209,30 @@ fn a_site_s_own_icons_replace_the_theme_s() {
     // The others are still the theme's.
     assert!(f.exists("public/apple-touch-icon.png"));
 }
+
+#[test]
+fn the_github_pages_workflow_is_valid_yaml_with_the_official_actions() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/github-pages.yml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let steps = |job: &str| doc["jobs"][job]["steps"].as_sequence().unwrap().clone();
+    let uses: Vec<String> = (steps("build").into_iter().chain(steps("deploy")))
+        .filter_map(|s| s["uses"].as_str().map(str::to_string))
+        .collect();
+    for action in [
+        "actions/checkout@",
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+    ] {
+        assert!(uses.iter().any(|u| u.starts_with(action)), "{action} in {uses:?}");
+    }
+    let build = steps("build");
+    let run = build.iter().find_map(|s| s["run"].as_str()).unwrap();
+    assert!(run.contains("build --base-url"), "{run}");
+    let upload = build
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.contains("upload-pages")));
+    assert_eq!(upload.unwrap()["with"]["path"].as_str(), Some("public/"));
+    assert_eq!(doc["permissions"]["id-token"].as_str(), Some("write"));
+}
