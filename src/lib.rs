@@ -8,7 +8,8 @@
 //! 3. [`convert`] (with [`markdown`]): each page's Markdown -> HTML, table of contents, summary
 //! 4. [`timeline`]: events checked, given ids, and ordered
 //! 5. [`render`]: Tera templates -> HTML files, each noting what it read
-//! 6. [`feeds`]: `atom.xml` and `sitemap.xml`
+//! 6. [`feeds`]: `atom.xml` and `sitemap.xml`; `publish`: `robots.txt`,
+//!    `_redirects` and the pages that redirect from `aliases`
 //! 7. [`output`]: the files -> the output folder, swapped in atomically
 //!
 //! [`project`] keeps the site in memory for `serve` and `build --watch` and
@@ -33,6 +34,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod project;
+pub(crate) mod publish;
 pub(crate) mod render;
 pub mod scaffold;
 pub mod serve;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::model::Site;
+use crate::model::{PageId, Site, alias_output_path};
 use crate::output::{Copy, Emit, RenderedFile};
 use crate::render::{Read, ReadsByOutput, Theme};
 
@@ -112,6 +112,12 @@ pub(crate) enum DataFile {
     TimelineJson,
     /// `timeline.ics` (iCalendar), when there is a timeline.
     TimelineIcs,
+    /// `robots.txt`, unless the site's or the theme's `static/` has one.
+    Robots,
+    /// `_redirects` (Netlify, Cloudflare Pages), when a page has `aliases`.
+    Redirects,
+    /// The page redirecting from a page's `n`th alias to the page.
+    Alias(PageId, usize),
 }
 
 /// Every data file of the site.
@@ -120,49 +126,92 @@ pub(crate) fn data_files(site: &Site) -> Vec<DataFile> {
     if site.has_timeline() {
         all.extend([DataFile::TimelineJson, DataFile::TimelineIcs]);
     }
+    if writes_robots(site) {
+        all.push(DataFile::Robots);
+    }
+    let aliases: Vec<DataFile> = (site.page_ids())
+        .flat_map(|p| (0..site.page(p).meta.aliases.len()).map(move |n| DataFile::Alias(p, n)))
+        .collect();
+    if !aliases.is_empty() {
+        all.push(DataFile::Redirects);
+    }
+    all.extend(aliases);
     all
+}
+
+/// Does the build write `robots.txt`? Not when the site (or its theme
+/// folder) ships its own in `static/`: that one is copied instead.
+pub(crate) fn writes_robots(site: &Site) -> bool {
+    let theme = crate::render::theme_dir(&site.root, &site.config.theme);
+    ![site.root.join("static"), theme.join("static")]
+        .iter()
+        .any(|dir| dir.join(ROBOTS).is_file())
+}
+
+pub(crate) const ROBOTS: &str = "robots.txt";
+
+/// Where a data file goes in the output.
+pub(crate) fn data_file_path(site: &Site, which: DataFile) -> String {
+    match which {
+        DataFile::Atom => "atom.xml".into(),
+        DataFile::Sitemap => "sitemap.xml".into(),
+        DataFile::TimelineJson => "timeline.json".into(),
+        DataFile::TimelineIcs => "timeline.ics".into(),
+        DataFile::Robots => ROBOTS.into(),
+        DataFile::Redirects => "_redirects".into(),
+        DataFile::Alias(p, n) => alias_output_path(&site.page(p).meta.aliases[n]),
+    }
 }
 
 /// Makes one data file, with what it read (as templates' outputs note theirs).
 pub(crate) fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read>) {
     let link = crate::render::context::timeline_link(site);
     let config = &site.config;
-    let (path, text, reads) = match which {
+    // Which pages there are: a new or deleted page changes a listing.
+    let listings = || {
+        site.sections
+            .iter()
+            .flat_map(|s| [Read::SectionLink(s.dir.clone()), Read::Listing(s.dir.clone())])
+    };
+    let (text, reads) = match which {
         DataFile::Atom | DataFile::Sitemap => {
             let reads: Vec<Read> = site
                 .pages
                 .iter()
                 .flat_map(|p| [Read::Link(p.rel.clone()), Read::Updates(p.rel.clone())])
-                // Which pages there are: a new or deleted page changes a listing.
-                .chain(
-                    site.sections
-                        .iter()
-                        .flat_map(|s| [Read::SectionLink(s.dir.clone()), Read::Listing(s.dir.clone())]),
-                )
+                .chain(listings())
                 .collect();
             match which {
                 // With no entry dated to the day, the feed takes its time from the events.
-                DataFile::Atom => (
-                    "atom.xml",
-                    crate::feeds::atom(site),
-                    [reads, vec![Read::Events]].concat(),
-                ),
-                _ => ("sitemap.xml", crate::feeds::sitemap(site), reads),
+                DataFile::Atom => (crate::feeds::atom(site), [reads, vec![Read::Events]].concat()),
+                _ => (crate::feeds::sitemap(site), reads),
             }
         }
         DataFile::TimelineJson => (
-            "timeline.json",
             crate::timeline::export::timelinejs(&site.events, config, &site.dates, &link.title, &link.permalink),
             vec![Read::Events, Read::Timeline],
         ),
         DataFile::TimelineIcs => (
-            "timeline.ics",
             crate::timeline::export::icalendar(&site.events, config, &link.permalink),
             vec![Read::Events],
         ),
+        DataFile::Robots => (crate::publish::robots(site), Vec::new()),
+        DataFile::Redirects => {
+            // A page's aliases are in its own data; its URL in its link.
+            let reads = (site.pages.iter())
+                .flat_map(|p| [Read::Page(p.rel.clone()), Read::Link(p.rel.clone())])
+                .chain(listings())
+                .collect();
+            (crate::publish::redirects(site), reads)
+        }
+        DataFile::Alias(p, _) => {
+            let page = site.page(p);
+            let reads = vec![Read::Link(page.rel.clone()), Read::Page(page.rel.clone())];
+            (crate::publish::redirect_page(site, page), reads)
+        }
     };
     let file = RenderedFile {
-        path: path.into(),
+        path: data_file_path(site, which),
         bytes: text.into_bytes(),
     };
     (file, [Read::Site].into_iter().chain(reads).collect())

@@ -31,7 +31,9 @@ use std::time::{Duration, Instant};
 use crate::error::{Diagnostics, Error};
 use crate::model::{PageId, Section, Site};
 use crate::output::{Copy, RenderedFile};
-use crate::pipeline::{BuildOptions, DataFile, data_file, data_files, load, load_theme};
+use crate::pipeline::{
+    BuildOptions, DataFile, ROBOTS, data_file, data_file_path, data_files, load, load_theme, writes_robots,
+};
 use crate::render::context::{EventCtx, events_of, page_link, section_link, site_ctx};
 use crate::render::{Read, Target, Theme};
 use crate::{content, convert, render};
@@ -166,8 +168,18 @@ impl Project {
             let theme = load_theme(&state.site)?;
             return self.render_all(state.site, theme, "templates");
         }
+        // A static file can stand in for an output (`robots.txt`): the
+        // outputs are the ones the site has now.
+        let mut state = state;
+        let outputs = outputs_of(&state.site);
+        let jobs: Vec<Job> = (outputs.iter())
+            .filter(|(path, _)| !state.outputs.contains_key(*path))
+            .map(|(_, job)| *job)
+            .collect();
+        let outputs_changed = !jobs.is_empty() || outputs.len() != state.outputs.len();
+        state.outputs = outputs;
         self.state = Some(state);
-        let mut report = self.produce(&[], false)?;
+        let mut report = self.produce(&jobs, outputs_changed)?;
         report.scope = "static";
         Ok(report)
     }
@@ -219,7 +231,9 @@ impl Project {
         let changed = changed_reads(&old, &new, &old_events, &theme.events(), &touched);
         // Pages edited in place, with `site` the same (so the same timeline
         // and glossary): the same outputs, with the same ids.
-        let same_outputs = matches!(touched, Touched::Pages(_)) && !changed.contains(&Read::Site);
+        let same_outputs = matches!(touched, Touched::Pages(_))
+            && !changed.contains(&Read::Site)
+            && outputs.contains_key(ROBOTS) == writes_robots(&new);
         let jobs: Vec<Job> = if same_outputs {
             let hit = reads.iter().filter(|(_, r)| read_any(r, &changed));
             hit.filter_map(|(path, _)| outputs.get(path).copied()).collect()
@@ -401,16 +415,7 @@ fn outputs_of(site: &Site) -> HashMap<String, Job> {
 fn job_path(site: &Site, job: Job) -> String {
     match job {
         Job::Html(t) => t.path(site),
-        Job::Data(d) => data_file_path(d).into(),
-    }
-}
-
-fn data_file_path(d: DataFile) -> &'static str {
-    match d {
-        DataFile::Atom => "atom.xml",
-        DataFile::Sitemap => "sitemap.xml",
-        DataFile::TimelineJson => "timeline.json",
-        DataFile::TimelineIcs => "timeline.ics",
+        Job::Data(d) => data_file_path(site, d),
     }
 }
 
@@ -446,6 +451,9 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
         let before = &old.page(id).meta;
         if page.meta.slug != before.slug || page.meta.draft != before.draft {
             return None; // its URL or presence changed: links elsewhere may break
+        }
+        if page.meta.aliases != before.aliases {
+            return None; // other outputs: the clash checks look at the whole site
         }
         problems.extend(content::check_page_references(&site, &page));
         let (html, found) = convert::one_page(&site, &page);

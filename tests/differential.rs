@@ -1498,7 +1498,11 @@ fn edit_theme_static(s: &mut Session) -> Option<String> {
             Some(format!("delete {rel}"))
         }
         _ => {
-            let rel = s.rng.pick(&s.files_under("themes/explainer/static"))?;
+            // Text files only: a comment in an icon would only break it.
+            let text_files: Vec<String> = (s.files_under("themes/explainer/static").into_iter())
+                .filter(|f| f.ends_with(".css") || f.ends_with(".js"))
+                .collect();
+            let rel = s.rng.pick(&text_files)?;
             let text = format!("{}\n/* edit {n} */\n", s.read(&rel));
             let how = s.save(&rel, &text);
             Some(format!("append comment to {rel}{how}"))

@@ -154,6 +154,31 @@ fn incremental_equals_full_after_a_sequence_of_edits() {
             "---\ntitle: A retitled\nweight: 1\ntags: [x]\n---\nAlpha body, edited again. See [b](b.md).\n",
         );
     });
+    // An alias: a redirect page and `_redirects` appear, then go.
+    h.step("content/explainers/a.md", "content", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A retitled\nweight: 1\naliases: [/old/a/]\n---\nAlpha body, edited again. See [b](b.md).\n",
+        );
+    });
+    h.step("content/explainers/a.md", "listing", |f| {
+        // Its title shows on the redirect page.
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A with an alias\nweight: 1\naliases: [/old/a/]\n---\nAlpha body, edited again. See [b](b.md).\n",
+        );
+    });
+    h.step("content/explainers/a.md", "content", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A with an alias\nweight: 1\n---\nAlpha body, edited again. See [b](b.md).\n",
+        );
+    });
+    // The site's own robots.txt stands in for the built one, and back.
+    h.step("static/robots.txt", "static", |f| {
+        f.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    });
+    h.step("static/robots.txt", "static", |f| f.remove("static/robots.txt"));
 }
 
 #[test]

@@ -16,7 +16,8 @@ use crate::date::PartialDate;
 use crate::error::Diagnostic;
 use crate::model::{
     Asset, Event, EventOrigin, GLOSSARY_URL, LinkMap, Page, PageId, Section, SectionId, SectionMeta, Site, SortBy,
-    SourceText, TIMELINE_DIR, TIMELINE_URL, dir_url, parent_dir, url_segment,
+    SourceText, TIMELINE_DIR, TIMELINE_URL, alias_output_path, alias_url, dir_url, output_path, parent_dir,
+    url_segment,
 };
 use crate::yaml;
 use frontmatter::locate;
@@ -371,6 +372,7 @@ fn place_pages(site: &mut Site) -> Vec<Diagnostic> {
     });
     problems.extend(check_url_segments(site));
     problems.extend(check_url_clashes(site));
+    problems.extend(check_aliases(site));
     problems
 }
 
@@ -485,6 +487,88 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// A page's `aliases` are old URLs that redirect to it: each must be a path
+/// of the site (`/old/pay/`) that nothing else writes: not a page, a
+/// section, the timeline, the glossary, the 404 page, an asset or another
+/// alias.
+fn check_aliases(site: &Site) -> Vec<Diagnostic> {
+    let mut owners: HashMap<String, String> = HashMap::new();
+    let sections = site.sections.iter().map(|s| {
+        let file = s.file.clone().unwrap_or_else(|| Path::new("content").join(&s.dir));
+        (
+            output_path(&s.url),
+            format!("the URL of the section {}", file.display()),
+        )
+    });
+    let pages = (site.pages.iter()).map(|p| (output_path(&p.url), format!("the URL of the page {}", p.file.display())));
+    let timeline = (site.has_timeline()).then(|| (output_path(TIMELINE_URL), "the URL of the timeline".to_string()));
+    let glossary = (site.has_glossary()).then(|| (output_path(GLOSSARY_URL), "the URL of the glossary".to_string()));
+    let assets = (site.assets.iter()).map(|a| (a.dest.clone(), format!("where the file content/{} goes", a.rel)));
+    let not_found = std::iter::once(("404.html".to_string(), "the 404 page".to_string()));
+    for (path, owner) in sections
+        .chain(pages)
+        .chain(timeline)
+        .chain(glossary)
+        .chain(assets)
+        .chain(not_found)
+    {
+        owners.entry(path).or_insert(owner);
+    }
+    let mut problems = Vec::new();
+    for page in &site.pages {
+        for (n, alias) in page.meta.aliases.iter().enumerate() {
+            let (line, col) = match locate(&page.text, "aliases", Some(n), alias) {
+                // A flow list (`aliases: [...]`) has no items to look in.
+                (_, 1) => locate(&page.text, "aliases", None, alias),
+                found => found,
+            };
+            let mut report = |message: String, hint: &str| {
+                problems.push(Diagnostic::at(&page.file, &page.text.text, line, col, message).with_hint(hint));
+            };
+            if let Err(why) = check_alias(alias) {
+                report(
+                    why,
+                    "an alias is an old URL path of the site, e.g. `/old/pay/` or `/2024/pay-talks.html`",
+                );
+                continue;
+            }
+            let path = alias_output_path(alias);
+            let url = alias_url(alias);
+            match owners.get(&path) {
+                Some(owner) => report(
+                    format!("the alias `{url}` is already {owner}"),
+                    "an alias is an old URL that nothing else uses: remove it, or move what has that URL",
+                ),
+                None => {
+                    owners.insert(path, format!("an alias of {}", page.file.display()));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// An alias is an absolute path: no host, query, fragment, `.` or `..`.
+fn check_alias(alias: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("`{alias}` cannot be an alias: {why}"));
+    if !alias.starts_with('/') {
+        return bad("it does not start with `/`");
+    }
+    if alias.contains(['?', '#']) {
+        return bad("it has a query (`?`) or a fragment (`#`); an alias is a path");
+    }
+    if alias.contains('\\') || alias.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("it holds a space, a backslash or a control character");
+    }
+    let inner = alias.trim_start_matches('/');
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if alias.starts_with("//") || (!inner.is_empty() && inner.split('/').any(|s| s.is_empty() || s == "." || s == ".."))
+    {
+        return bad("it has an empty, `.` or `..` part");
+    }
+    Ok(())
 }
 
 /// Events listed in a page's front matter belong to that page. Called again

@@ -26,6 +26,10 @@ pub struct PageMeta {
     pub slug: Option<String>,
     /// A template to render this page with, instead of `page.html`.
     pub template: Option<String>,
+    /// Old URLs of this page (`/old/pay/`): each gets a page that redirects
+    /// here, and a line in `_redirects`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     #[serde(default)]
     pub key_figures: Vec<KeyFigure>,
     #[serde(default)]

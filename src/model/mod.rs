@@ -419,6 +419,29 @@ pub fn output_path(url: &str) -> String {
     format!("{}index.html", url.trim_start_matches('/'))
 }
 
+/// The URL an alias redirects from, as `_redirects` and clash checks name
+/// it: `/old/pay` -> `/old/pay/`; a file (`/2024/pay.html`) stays as it is.
+pub fn alias_url(alias: &str) -> String {
+    let alias = alias.trim();
+    let last = alias.rsplit('/').next().unwrap_or("");
+    if alias.ends_with('/') || last.ends_with(".html") || last.ends_with(".htm") {
+        alias.to_string()
+    } else {
+        format!("{alias}/")
+    }
+}
+
+/// The file an alias's redirect page is written to: `/old/pay/` ->
+/// `old/pay/index.html`, `/2024/pay.html` -> `2024/pay.html`.
+pub fn alias_output_path(alias: &str) -> String {
+    let url = alias_url(alias);
+    if url.ends_with('/') {
+        output_path(&url)
+    } else {
+        url.trim_start_matches('/').to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
