@@ -234,22 +234,17 @@ impl Project {
         let same_outputs = matches!(touched, Touched::Pages(_))
             && !changed.contains(&Read::Site)
             && outputs.contains_key(ROBOTS) == writes_robots(&new);
-        let jobs: Vec<Job> = if same_outputs {
+        let (outputs, jobs, outputs_changed) = if same_outputs {
             let hit = reads.iter().filter(|(_, r)| read_any(r, &changed));
-            hit.filter_map(|(path, _)| outputs.get(path).copied()).collect()
+            let jobs = hit.filter_map(|(path, _)| outputs.get(path).copied()).collect();
+            (outputs, jobs, false)
         } else {
             let outputs = outputs_of(&new);
             let jobs = (outputs.iter())
                 .filter(|(path, _)| reads.get(*path).is_none_or(|r| read_any(r, &changed)))
                 .map(|(_, job)| *job)
                 .collect();
-            self.state = Some(State {
-                site: new.clone(),
-                theme,
-                outputs,
-                reads,
-            });
-            return self.finish_changed(jobs, true, &touched, &new);
+            (outputs, jobs, true)
         };
         self.state = Some(State {
             site: new.clone(),
@@ -257,7 +252,7 @@ impl Project {
             outputs,
             reads,
         });
-        self.finish_changed(jobs, false, &touched, &new)
+        self.finish_changed(jobs, outputs_changed, &touched, &new)
     }
 
     fn finish_changed(
