@@ -203,6 +203,21 @@ impl Config {
         problems
     }
 
+    /// The path part of `base_url` (`/dispute` for
+    /// `https://org.github.io/dispute`), empty for a site at the root: what
+    /// every URL the site links to starts with.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, rest)| rest);
+        let path = match self.base_url.contains("://") {
+            true => after_scheme.find('/').map_or("", |i| &after_scheme[i..]),
+            false => after_scheme,
+        };
+        path.trim_end_matches('/')
+    }
+
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
     }

@@ -17,13 +17,14 @@ use crate::model::{GLOSSARY_URL, LinkMap, Page, PageHtml, Rendered, Section, Sit
 
 /// Fills in the HTML of every page, section and glossary definition.
 pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
-    let glossary = Glossary::new(&site.config.glossary, GLOSSARY_URL);
+    let glossary = Glossary::new(&site.config.glossary, &site.url(GLOSSARY_URL));
     let links = &site.links;
+    let base = site.config.base_path().to_string();
     let found: Vec<Diagnostic> = site
         .pages
         .par_iter_mut()
         .flat_map_iter(|p| {
-            let (html, found) = page_html(p, links, &glossary);
+            let (html, found) = page_html(p, links, &glossary, &base);
             // Nothing else holds the pages yet: this never copies.
             Arc::make_mut(p).html = html;
             found
@@ -31,7 +32,7 @@ pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         .collect();
     problems.extend(found);
     for s in site.sections.iter_mut().chain(site.timeline_section.as_mut()) {
-        let (html, found) = section_html(s, links, &glossary);
+        let (html, found) = section_html(s, links, &glossary, &base);
         s.html = html;
         problems.extend(found);
     }
@@ -45,7 +46,8 @@ pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
 
 /// The HTML of one page alone (the incremental path converts the pages it re-read).
 pub(crate) fn one_page(site: &Site, p: &Page) -> (PageHtml, Vec<Diagnostic>) {
-    page_html(p, &site.links, &Glossary::new(&site.config.glossary, GLOSSARY_URL))
+    let glossary = Glossary::new(&site.config.glossary, &site.url(GLOSSARY_URL));
+    page_html(p, &site.links, &glossary, site.config.base_path())
 }
 
 fn diagnostics(file: &Path, text: &str, found: Vec<Problem>) -> Vec<Diagnostic> {
@@ -55,11 +57,12 @@ fn diagnostics(file: &Path, text: &str, found: Vec<Problem>) -> Vec<Diagnostic> 
         .collect()
 }
 
-fn page_html(p: &Page, links: &LinkMap, glossary: &Glossary) -> (PageHtml, Vec<Diagnostic>) {
+fn page_html(p: &Page, links: &LinkMap, glossary: &Glossary, base: &str) -> (PageHtml, Vec<Diagnostic>) {
     let sources: Vec<String> = p.meta.sources.iter().map(|s| s.id.clone()).collect();
     let refs = Refs {
         sources: &sources,
         glossary: Some(glossary),
+        base,
     };
     let (body, mut found) = markdown::render(p.text.body(), &p.rel, p.text.body_line, links, refs);
     // Markdown inside front matter: its problems point at the text's line
@@ -68,6 +71,7 @@ fn page_html(p: &Page, links: &LinkMap, glossary: &Glossary) -> (PageHtml, Vec<D
         let refs = Refs {
             sources: &sources,
             glossary: None,
+            base,
         };
         let (r, problems) = markdown::render(text, &p.rel, 1, links, refs);
         if !problems.is_empty() {
@@ -91,12 +95,13 @@ fn page_html(p: &Page, links: &LinkMap, glossary: &Glossary) -> (PageHtml, Vec<D
     (html, diagnostics(&p.file, &p.text.text, found))
 }
 
-fn section_html(s: &Section, links: &LinkMap, glossary: &Glossary) -> (Rendered, Vec<Diagnostic>) {
+fn section_html(s: &Section, links: &LinkMap, glossary: &Glossary, base: &str) -> (Rendered, Vec<Diagnostic>) {
     let rel = section_rel(s);
     let file = s.file.clone().unwrap_or_else(|| Path::new("content").join(&rel));
     let refs = Refs {
         sources: &[],
         glossary: Some(glossary),
+        base,
     };
     let (rendered, found) = markdown::render(s.text.body(), &rel, s.text.body_line, links, refs);
     (rendered, diagnostics(&file, &s.text.text, found))

@@ -28,6 +28,9 @@ pub struct Refs<'a> {
     pub sources: &'a [String],
     /// Terms to mark up where the text first uses them.
     pub glossary: Option<&'a Glossary>,
+    /// The path the site is served under (`/dispute`), put in front of the
+    /// links it rewrites and of links from the site root (`/timeline/`).
+    pub base: &'a str,
 }
 
 /// The site's glossary, ready to find its terms in text.
@@ -100,6 +103,37 @@ impl Glossary {
             "<a class=\"term\" href=\"{}#{anchor}\" title=\"{definition}\">",
             self.url
         )
+    }
+}
+
+/// A link or image to a path from the site root (`/timeline/`), moved under
+/// the path the site is served from.
+fn under_base<'a>(tag: Tag<'a>, base: &str) -> Tag<'a> {
+    let rooted = |url: &str| !base.is_empty() && url.starts_with('/') && !url.starts_with("//");
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if rooted(&dest_url) => Tag::Link {
+            link_type,
+            dest_url: CowStr::from(format!("{base}{dest_url}")),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if rooted(&dest_url) => Tag::Image {
+            link_type,
+            dest_url: CowStr::from(format!("{base}{dest_url}")),
+            title,
+            id,
+        },
+        other => other,
     }
 }
 
@@ -196,7 +230,7 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
             }) if is_internal_md(&dest_url) => {
                 no_terms += 1;
                 let dest_url = match links.resolve(from, &dest_url) {
-                    Some(url) => CowStr::from(url),
+                    Some(url) => CowStr::from(format!("{}{url}", refs.base)),
                     None => {
                         let (what, hint) = unresolved(links, from, &dest_url);
                         problem(range.start, format!("link to `{dest_url}`, which {what}"), hint);
@@ -212,7 +246,7 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
             }
             Event::Start(t @ (Tag::Link { .. } | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Image { .. })) => {
                 no_terms += 1;
-                events.push(Event::Start(t));
+                events.push(Event::Start(under_base(t, refs.base)));
             }
             Event::End(t @ (TagEnd::Link | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Image)) => {
                 no_terms = no_terms.saturating_sub(1);
@@ -602,6 +636,7 @@ mod tests {
         let refs = Refs {
             sources: &sources,
             glossary: None,
+            base: "",
         };
         let (r, problems) = render("Said so [@b], twice [@a].\n\nAnd [@nope].\n", "x.md", 1, &links(), refs);
         assert!(
@@ -629,6 +664,7 @@ mod tests {
         let refs = Refs {
             sources: &[],
             glossary: Some(&g),
+            base: "",
         };
         let md = "## Pay restoration\n\n[pay restoration](https://x.org) then Full pay restoration, and pay restoration again; FPR.\n";
         let (r, _) = render(md, "x.md", 1, &links(), refs);

@@ -565,3 +565,24 @@ fn a_site_that_is_only_content_serves_with_the_built_in_theme() {
     assert_eq!(event, "reload");
     assert!(s.get("/a/").1.contains("Second."));
 }
+
+#[test]
+fn a_site_made_for_a_sub_path_is_previewed_under_it() {
+    let f = Fixture::bare();
+    f.write("site.yaml", "title: T\nbase_url: https://example.org/a/b\n");
+    f.write("content/_index.md", &page("Home", "See [the page](a.md)."));
+    f.write("content/a.md", &page("A", "First."));
+    let mut s = Server::start(&f);
+    let (status, root) = s.get("/");
+    assert_eq!(status, 307, "{root}");
+    assert!(root.to_ascii_lowercase().contains("location: /a/b/"), "{root}");
+    let (status, home) = s.get("/a/b/");
+    assert_eq!(status, 200, "{home}");
+    assert!(home.contains("href=\"/a/b/a/\""), "{home}");
+    assert!(home.contains("href=\"/a/b/style.css\""), "{home}");
+    assert_eq!(s.get("/a/b/style.css").0, 200);
+    assert_eq!(s.get("/a/").0, 404, "outside the sub-path");
+    let (event, _) = edit_then(&mut s, &f, "content/a.md", &page("A", "Second."));
+    assert_eq!(event, "reload");
+    assert!(s.get("/a/b/a/").1.contains("Second."));
+}

@@ -384,6 +384,14 @@ impl Site {
         format!("{}{url}", self.config.base_url)
     }
 
+    /// Where a path of the site (`/explainers/pay/`) is served from: under
+    /// the path of `base_url` when the site lives in a sub-folder
+    /// (`/dispute/explainers/pay/`). Every link the site writes goes
+    /// through here; output paths do not.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_path())
+    }
+
     /// The page written in `rel` (relative to `content/`).
     pub fn page_by_rel(&self, rel: &str) -> Option<PageId> {
         self.index.by_rel.get(rel).copied()

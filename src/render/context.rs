@@ -239,7 +239,7 @@ pub(crate) fn page_link(site: &Site, p: &Page) -> LinkCtx {
     let style = &site.dates;
     LinkCtx {
         title: p.meta.title.clone(),
-        url: p.url.clone(),
+        url: site.url(&p.url),
         permalink: site.permalink(&p.url),
         summary: p.meta.summary.clone(),
         date: p.meta.date.as_ref().map(|d| DateCtx::new(d, style)),
@@ -250,7 +250,7 @@ pub(crate) fn page_link(site: &Site, p: &Page) -> LinkCtx {
 pub(crate) fn section_link(site: &Site, s: &Section) -> LinkCtx {
     LinkCtx {
         title: s.meta.title.clone(),
-        url: s.url.clone(),
+        url: site.url(&s.url),
         permalink: site.permalink(&s.url),
         summary: s.meta.summary.clone(),
         date: None,
@@ -283,7 +283,7 @@ pub(crate) fn timeline_link(site: &Site) -> LinkCtx {
     LinkCtx {
         title: own.map_or_else(|| "Timeline".to_string(), |s| s.meta.title.clone()),
         permalink: site.permalink(TIMELINE_URL),
-        url: TIMELINE_URL.into(),
+        url: site.url(TIMELINE_URL),
         summary: own.and_then(|s| s.meta.summary.clone()),
         date: None,
         reading_time: None,
@@ -295,7 +295,7 @@ pub(crate) fn glossary_link(site: &Site) -> LinkCtx {
     LinkCtx {
         title: "Glossary".into(),
         permalink: site.permalink(GLOSSARY_URL),
-        url: GLOSSARY_URL.into(),
+        url: site.url(GLOSSARY_URL),
         summary: None,
         date: None,
         reading_time: None,
@@ -337,14 +337,14 @@ pub(crate) fn event_ctxs(site: &Site) -> Vec<EventCtx> {
         Some(id) => page_link(site, site.page(id)),
         None => LinkCtx {
             title: url.clone(),
-            url: url.clone(),
+            url: site.url(url),
             permalink: site.permalink(url),
             summary: None,
             date: None,
             reading_time: None,
         },
     };
-    let url_of = |e: &Event| format!("{TIMELINE_URL}#{}", e.id);
+    let url_of = |e: &Event| format!("{}#{}", site.url(TIMELINE_URL), e.id);
     let ev_ref = |e: &Event| EventRef {
         id: e.id.clone(),
         title: e.meta.title.clone(),
@@ -427,7 +427,9 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
     let section = site.section(p.section);
     reads.push(Read::Page(p.rel.clone()));
     reads.push(Read::Listing(section.dir.clone()));
-    reads.push(Read::EventsOf(p.url.clone()));
+    // Events name the pages they concern by the URLs links use.
+    let served = site.url(&p.url);
+    reads.push(Read::EventsOf(served.clone()));
     let pos = section.pages.iter().position(|&x| x == id);
     let mut neighbour = |j: Option<usize>| {
         let q = site.page(*j.and_then(|j| section.pages.get(j))?);
@@ -448,7 +450,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
     PageCtx {
         title: p.meta.title.clone(),
         summary: p.meta.summary.clone(),
-        url: p.url.clone(),
+        url: served.clone(),
         permalink: site.permalink(&p.url),
         path: p.rel.clone(),
         date: p.meta.date.as_ref().map(|d| DateCtx::new(d, style)),
@@ -486,7 +488,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
                 text: u.text.clone(),
             })
             .collect(),
-        events: events_of(events, &p.url),
+        events: events_of(events, &served),
         section: section_link(site, section),
         ancestors: ancestors(site, Some(p.section), reads),
         previous,
@@ -554,7 +556,7 @@ pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Vec<Read>) -> 
     SectionCtx {
         title: s.meta.title.clone(),
         summary: s.meta.summary.clone(),
-        url: s.url.clone(),
+        url: site.url(&s.url),
         permalink: site.permalink(&s.url),
         content: s.html.html.clone(),
         toc: s.html.toc.clone(),

@@ -63,16 +63,24 @@ pub(crate) fn register_functions(
         tera.register_function(
             "get_url",
             move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-                let path = clean(kw.must_get::<String>("path")?);
+                let written = kw.must_get::<String>("path")?;
+                let path = clean(written.clone());
                 if let Some(page) = page(&site, &path) {
                     recorder.note(state, Read::Link(path));
                     return Ok(page.url);
                 }
                 let dir = dir_of(&path);
-                let section = section(&site, &dir)
-                    .ok_or_else(|| tera::Error::message(format!("get_url: no page or section `{path}` in content/")))?;
-                recorder.note(state, Read::SectionLink(dir));
-                Ok(section.url)
+                if let Some(section) = section(&site, &dir) {
+                    recorder.note(state, Read::SectionLink(dir));
+                    return Ok(section.url);
+                }
+                if written.starts_with("@/") || written.ends_with(".md") {
+                    let message = format!("get_url: no page or section `{path}` in content/");
+                    return Err(tera::Error::message(message));
+                }
+                // Any other path is a file of the site (`style.css`,
+                // `timeline.json`): under the path the site is served from.
+                Ok(site.url(&format!("/{path}")))
             },
         );
     }
@@ -114,6 +122,14 @@ pub(crate) fn register_functions(
                     .page_by_rel(path)
                     .map(|id| site.page(id).url.clone())
                     .ok_or_else(|| tera::Error::message(format!("timeline_events: no page `{path}` in content/")))?;
+            }
+            // Events name pages by the URLs links use: under the site's path.
+            if let Some(r) = query
+                .related
+                .as_mut()
+                .filter(|r| !r.starts_with(site.config.base_path()))
+            {
+                *r = site.url(r);
             }
             recorder.note(state, Read::Events);
             let found: Vec<&EventCtx> = events.iter().filter(|e| query.matches(e)).collect();

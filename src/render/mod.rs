@@ -407,7 +407,7 @@ fn parse_place(place: &str) -> Option<(&str, usize, usize)> {
 /// the output being rendered.
 fn base_context(site: &Site, url: &str) -> Context {
     let mut ctx = Context::new();
-    ctx.insert("current_path", url);
+    ctx.insert("current_path", &site.url(url));
     ctx.insert(functions::OUTPUT_VAR, url);
     ctx.insert("current_url", &site.permalink(url));
     ctx

@@ -89,7 +89,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
             true,
         ),
     };
-    let base_url = format!("http://{}", display_addr(addr));
+    // A site made for a sub-path (`base_url: https://org.github.io/dispute`)
+    // is previewed under the same path, so what the author sees is what is
+    // deployed. (A changed path takes a restart.)
+    let base_path = crate::config::Config::load(&root)
+        .map(|c| c.base_path().to_string())
+        .unwrap_or_default();
+    let base_url = format!("http://{}{base_path}", display_addr(addr));
     let build_opts = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(base_url.clone()),
@@ -128,7 +134,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         eprintln!("could not open a browser; visit {base_url}/");
     }
 
-    let router = router(app, &out);
+    let router = router(app, &out, &base_path);
     let served = runtime.block_on(async {
         let server = axum::serve(listener, router).with_graceful_shutdown(shutdown_signal());
         // Open pages hold their event streams open forever: give requests in
@@ -237,7 +243,7 @@ fn report(app: &App, result: Result<Rebuild, Error>) {
     }
 }
 
-fn router(app: App, out: &std::path::Path) -> Router {
+fn router(app: App, out: &std::path::Path, base_path: &str) -> Router {
     // Unknown paths get the site's 404 page; before a first good build there
     // is none, so a bare page stands in (and shows the error overlay).
     let not_found_page = out.join("404.html");
@@ -245,8 +251,14 @@ fn router(app: App, out: &std::path::Path) -> Router {
         let page = not_found_page.clone();
         async move {
             match tokio::fs::read(&page).await {
-                Ok(bytes) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response(),
+                Ok(bytes) => (
+                    StatusCode::NOT_FOUND,
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    bytes,
+                )
+                    .into_response(),
                 Err(_) => (
+                    StatusCode::NOT_FOUND,
                     [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
                     "<!doctype html><html lang=\"en\"><title>Not built yet</title><body><p>This page has not been built.</p></body></html>",
                 )
@@ -254,14 +266,27 @@ fn router(app: App, out: &std::path::Path) -> Router {
             }
         }
     });
-    let files = ServeDir::new(out).not_found_service(not_found);
-    Router::new()
-        .route(EVENTS_PATH, get(events))
-        .route(
-            SCRIPT_PATH,
-            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_JS) }),
-        )
-        .fallback_service(files)
+    let files = ServeDir::new(out).not_found_service(not_found.clone());
+    let router = Router::new().route(EVENTS_PATH, get(events)).route(
+        SCRIPT_PATH,
+        get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_JS) }),
+    );
+    let router = match base_path {
+        "" => router.fallback_service(files),
+        base => {
+            // The site lives under `base`; the root leads there, anything
+            // else outside it is not found.
+            let home = format!("{base}/");
+            router
+                .route(
+                    "/",
+                    get(move || async move { axum::response::Redirect::temporary(&home) }),
+                )
+                .nest_service(base, files)
+                .fallback_service(not_found)
+        }
+    };
+    router
         .layer(middleware::from_fn(inject_script))
         .layer(middleware::from_fn(refuse_odd_paths))
         .with_state(app)

@@ -48,7 +48,11 @@ pub(crate) fn build(site: &mut Site) -> Vec<Diagnostic> {
             }
             None => derive_id(&event.meta.date, &event.meta.title, &mut taken),
         };
-        let (rendered, found) = markdown::render(place.body, place.rel, place.body_line, &site.links, Refs::default());
+        let refs = Refs {
+            base: site.config.base_path(),
+            ..Refs::default()
+        };
+        let (rendered, found) = markdown::render(place.body, place.rel, place.body_line, &site.links, refs);
         problems.extend(
             found
                 .into_iter()
