@@ -64,6 +64,15 @@ pub(crate) fn register_functions(
             "get_url",
             move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
                 let written = kw.must_get::<String>("path")?;
+                // A file of the site (`style.css`): no page or section to find.
+                let is_file = |p: &str| {
+                    p.rsplit('/')
+                        .next()
+                        .is_some_and(|n| n.contains('.') && !n.ends_with(".md"))
+                };
+                if !written.starts_with("@/") && is_file(&written) {
+                    return Ok(site.url(&format!("/{}", written.trim_start_matches('/'))));
+                }
                 let path = clean(written.clone());
                 if let Some(page) = page(&site, &path) {
                     recorder.note(state, Read::Link(path));
