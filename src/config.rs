@@ -33,6 +33,10 @@ pub struct Config {
     /// How far the story goes: the site says it is accurate "as of" this
     /// date, so a later reader does not take its present tense as current.
     pub as_of: Option<PartialDate>,
+    /// Not a key of `site.yaml`: whether links to CSS and JavaScript carry a
+    /// hash of their content (the build's option).
+    #[serde(skip)]
+    pub hash_assets: bool,
 }
 
 /// A person or an organisation in the story.
@@ -116,6 +120,7 @@ impl Default for Config {
             glossary: Vec::new(),
             timeline: TimelineConfig::default(),
             as_of: None,
+            hash_assets: false,
         }
     }
 }

@@ -27,6 +27,10 @@ pub struct BuildOptions {
     pub write: bool,
     /// Build even when nothing changed since the last build (see [`crate::stamp`]).
     pub force: bool,
+    /// Give links to the site's CSS and JavaScript a hash of their content
+    /// (`style.css?v=...`), so hosts can cache them for good. Off for
+    /// `serve`, where a stylesheet edit should not change every page.
+    pub hash_assets: bool,
 }
 
 impl BuildOptions {
@@ -38,6 +42,7 @@ impl BuildOptions {
             base_url: None,
             write: true,
             force: false,
+            hash_assets: true,
         }
     }
 }
@@ -90,6 +95,7 @@ pub(crate) fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
+    config.hash_assets = opts.hash_assets;
     let (mut site, mut problems) = crate::content::load(root, config, opts.drafts);
     problems.extend(crate::content::check_references(&site));
     crate::convert::convert(&mut site, &mut problems);
@@ -271,7 +277,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let inputs = output
         .as_ref()
-        .and_then(|out| crate::stamp::fingerprint(&root, out, &(opts.drafts, &opts.base_url)));
+        .and_then(|out| crate::stamp::fingerprint(&root, out, &(opts.drafts, &opts.base_url, opts.hash_assets)));
     if let (Some(out), Some(print), false) = (&output, inputs, opts.force)
         && let Some(c) = crate::stamp::up_to_date(out, print)
     {

@@ -164,9 +164,15 @@ impl Project {
             }
             return self.render_changed(state, site, touched);
         }
-        if templates {
+        // Every page links its stylesheet by a hash of its content: a new
+        // stylesheet or script changes every page that links it.
+        let hashed = self.opts.hash_assets
+            && changed
+                .iter()
+                .any(|p| p.extension().is_some_and(|e| e == "css" || e == "js"));
+        if templates || hashed {
             let theme = load_theme(&state.site)?;
-            return self.render_all(state.site, theme, "templates");
+            return self.render_all(state.site, theme, if templates { "templates" } else { "static" });
         }
         // A static file can stand in for an output (`robots.txt`): the
         // outputs are the ones the site has now.

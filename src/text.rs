@@ -31,6 +31,15 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
+/// A stable hash of some bytes (FNV-1a, 64 bits): the same on every machine
+/// and every build, unlike the standard library's hasher, so it can go in a
+/// URL (`style.css?v=...`).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A URL fragment from heading text: lowercase letters and digits (any
 /// script), other runs become one hyphen.
 pub fn slugify(text: &str) -> String {

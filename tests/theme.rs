@@ -180,3 +180,28 @@ fn a_language_without_labels_is_a_warning_not_silent_english() {
             .contains(">luglio 2024</time>")
     );
 }
+
+/// The `?v=` of the stylesheet link in `html`.
+fn style_version(html: &str) -> String {
+    let at = html.find("href=\"/style.css?v=").expect("a hashed stylesheet link") + "href=\"/style.css?v=".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+#[test]
+fn stylesheets_and_scripts_are_linked_by_a_hash_of_their_content() {
+    let f = content_only();
+    f.build_ok();
+    let first = style_version(&f.read("public/index.html"));
+    assert_eq!(first.len(), 10, "{first}");
+    assert!(f.read("public/timeline/index.html").contains("timeline.js?v="));
+    // The same content, the same link; a changed stylesheet, a new one.
+    f.run(&["build", "--force"]);
+    assert_eq!(style_version(&f.read("public/index.html")), first);
+    f.write("static/style.css", "body{color:purple}");
+    f.build_ok();
+    let second = style_version(&f.read("public/explainers/pay/index.html"));
+    assert_ne!(second, first);
+    assert_eq!(f.read("public/style.css"), "body{color:purple}");
+    // Icons and data keep their names.
+    assert!(f.read("public/index.html").contains("href=\"/favicon.svg\""));
+}

@@ -12,6 +12,53 @@ use super::context::{EventCtx, page_link, section_link};
 use crate::date::PartialDate;
 use crate::model::Site;
 
+/// Where the site's own files come from, to give links to its CSS and
+/// JavaScript a hash of their content: the site's `static/`, then the theme
+/// folder's, then the built-in theme's.
+#[derive(Debug)]
+pub(crate) struct Assets {
+    pub(crate) site_static: std::path::PathBuf,
+    pub(crate) theme_static: Option<std::path::PathBuf>,
+    pub(crate) builtin: bool,
+    /// Hashes worked out so far, by path: a file is read once per binding.
+    hashes: Mutex<HashMap<String, Option<String>>>,
+}
+
+impl Assets {
+    pub(crate) fn new(
+        site_static: std::path::PathBuf,
+        theme_static: Option<std::path::PathBuf>,
+        builtin: bool,
+    ) -> Self {
+        Assets {
+            site_static,
+            theme_static,
+            builtin,
+            hashes: Mutex::default(),
+        }
+    }
+
+    /// `?v=<hash>` for a CSS or JavaScript file of the site, else nothing.
+    fn version(&self, path: &str) -> String {
+        if !(path.ends_with(".css") || path.ends_with(".js")) {
+            return String::new();
+        }
+        let mut hashes = self.hashes.lock().unwrap_or_else(|e| e.into_inner());
+        let hash = hashes.entry(path.to_string()).or_insert_with(|| {
+            let bytes = std::fs::read(self.site_static.join(path))
+                .ok()
+                .or_else(|| std::fs::read(self.theme_static.as_ref()?.join(path)).ok())
+                .or_else(|| {
+                    let files = super::builtin::files("static");
+                    let found = files.into_iter().find(|(p, _)| p == path);
+                    found.filter(|_| self.builtin).map(|(_, b)| b.to_vec())
+                })?;
+            Some(format!("{:016x}", crate::text::content_hash(&bytes)))
+        });
+        hash.as_ref().map(|h| format!("?v={}", &h[..10])).unwrap_or_default()
+    }
+}
+
 /// The context variable naming the output being rendered, for the
 /// functions to note what they read against (not `current_path`, which a
 /// template may `set`).
@@ -48,6 +95,7 @@ pub(crate) fn register_functions(
     site: Arc<Site>,
     events: Arc<Vec<EventCtx>>,
     recorder: Arc<Recorder>,
+    assets: Arc<Assets>,
 ) {
     // Links are made when a template asks for them: binding a site of
     // 10,000 pages costs nothing per page.
@@ -71,7 +119,12 @@ pub(crate) fn register_functions(
                         .is_some_and(|n| n.contains('.') && !n.ends_with(".md"))
                 };
                 if !written.starts_with("@/") && is_file(&written) {
-                    return Ok(site.url(&format!("/{}", written.trim_start_matches('/'))));
+                    let path = written.trim_start_matches('/');
+                    let version = match site.config.hash_assets {
+                        true => assets.version(path),
+                        false => String::new(),
+                    };
+                    return Ok(site.url(&format!("/{path}{version}")));
                 }
                 let path = clean(written.clone());
                 if let Some(page) = page(&site, &path) {

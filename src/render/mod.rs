@@ -181,7 +181,9 @@ impl Theme {
     /// without re-reading the templates (the incremental path).
     pub(crate) fn bind(&mut self, site: &Arc<Site>) {
         self.events = Arc::new(event_ctxs(site));
-        register_functions(&mut self.tera, site.clone(), self.events.clone(), self.recorder.clone());
+        let assets = functions::Assets::new(site.root.join("static"), self.static_dir.clone(), self.builtin);
+        let (events, recorder) = (self.events.clone(), self.recorder.clone());
+        register_functions(&mut self.tera, site.clone(), events, recorder, Arc::new(assets));
         self.tera.global_context().insert("site", &site_ctx(site));
     }
 

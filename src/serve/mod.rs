@@ -97,6 +97,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         .unwrap_or_default();
     let base_url = format!("http://{}{base_path}", display_addr(addr));
     let build_opts = BuildOptions {
+        hash_assets: false,
         drafts: opts.drafts,
         base_url: Some(base_url.clone()),
         ..BuildOptions::new(&root)
