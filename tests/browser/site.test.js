@@ -14,8 +14,10 @@
 // A/AA and empty table headers, light and dark), no horizontal scrolling,
 // html-validate, screenshots, the timeline filters (with and without
 // JavaScript) and the print styles. live-reload.test.js checks `dossier serve`,
-// timelinejs.test.js that TimelineJS3 reads timeline.json as we mean it, and
-// sitemap.test.js that sitemap.xml validates against the sitemaps.org schema.
+// timelinejs.test.js that TimelineJS3 reads timeline.json as we mean it,
+// sitemap.test.js that sitemap.xml validates against the sitemaps.org schema,
+// and subpath.test.js the site built for and served under /a/b/ (a crawl of
+// every link, the timeline filters, axe and html-validate).
 
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
