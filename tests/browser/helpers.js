@@ -7,11 +7,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { HtmlValidate } from 'html-validate';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -60,7 +62,8 @@ export function dossierBin() {
   return bin;
 }
 
-function run(bin, args, options = {}) {
+/** Runs bin with args to completion: resolves { stdout, stderr }, rejects on a non-zero exit. */
+export function run(bin, args, options = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
     children.add(child);
@@ -231,6 +234,74 @@ export async function startStaticServer(root) {
 }
 
 // ---------------------------------------------------------------------------
+// Python's http.server: a real static server, as a host would serve the files.
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it; another process could take it before we do). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `python3 -m http.server PORT --bind 127.0.0.1 --directory ROOT` and waits
+ * until it answers. Returns { url, output(), stop() }; stop() sends SIGTERM to that
+ * process (SIGKILL after 5 s).
+ */
+export async function startPythonServer(root, port, { timeoutMs = 10_000 } = {}) {
+  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let log = '';
+  let exit = null;
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const closed = new Promise((resolve) =>
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      exit = code ?? signal;
+      resolve();
+    }),
+  );
+  child.on('error', (e) => (log += `\n${e}`));
+
+  async function stop() {
+    if (exit !== null) return;
+    child.kill('SIGTERM');
+    let timer;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 5_000, 'timeout')));
+    if ((await Promise.race([closed, timeout])) === 'timeout') child.kill('SIGKILL');
+    clearTimeout(timer);
+    await closed;
+  }
+
+  const url = `http://127.0.0.1:${port}`;
+  const up = await waitFor(
+    async () => {
+      if (exit !== null) return 'exited';
+      try {
+        await (await fetch(`${url}/`, { redirect: 'manual' })).arrayBuffer();
+        return 'up';
+      } catch {
+        return null;
+      }
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
+  if (up !== 'up') {
+    await stop();
+    throw new Error(`python3 -m http.server ${port} did not start (${up ?? 'timeout'}):\n${log}`);
+  }
+  return { url, output: () => log, stop };
+}
+
+// ---------------------------------------------------------------------------
 // Chromium.
 
 export function launchBrowser() {
@@ -258,6 +329,91 @@ export async function withPage(browser, contextOptions, fn) {
   } finally {
     await context.close().catch(() => {});
   }
+}
+
+// ---------------------------------------------------------------------------
+// axe-core and html-validate, as every test file runs them.
+
+/** The axe rule tags checked: WCAG 2.0/2.1 A and AA. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// Rules run as well as the WCAG ones, though axe tags them only "best-practice":
+// empty-table-header: every <th> has text a screen reader can announce (a
+// table whose corner header cell is empty should use row headers instead).
+export const AXE_EXTRA_RULES = ['empty-table-header'];
+
+/** Runs axe on the page's document: { violations, ran } (ran: the ids of every rule axe ran). */
+export async function runAxe(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(
+    async ({ tags, extraRules }) => {
+      const results = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        rules: Object.fromEntries(extraRules.map((id) => [id, { enabled: true }])),
+      });
+      const ran = [results.passes, results.violations, results.incomplete, results.inapplicable]
+        .flat()
+        .map((r) => r.id);
+      return {
+        ran,
+        violations: results.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          helpUrl: v.helpUrl,
+          nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+        })),
+      };
+    },
+    { tags: AXE_TAGS, extraRules: AXE_EXTRA_RULES },
+  );
+}
+
+/** axe violations as readable text, one block per rule with each failing node. */
+export function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => {
+          const summary = (n.failureSummary || '').replace(/\s+/g, ' ').trim();
+          return `    - ${n.target.join(' ')}\n      ${n.html.slice(0, 200)}\n      ${summary}`;
+        })
+        .join('\n');
+      return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/** html-validate with the suite's configuration (the recommended rules, less the ones explained here). */
+export function htmlValidator() {
+  return new HtmlValidate({
+    extends: ['html-validate:recommended'],
+    rules: {
+      // Purely stylistic: `<!doctype html>` in lower case is valid HTML
+      // (the doctype is case-insensitive).
+      'doctype-style': 'off',
+      // Purely stylistic: whitespace at the end of a line left by the
+      // templates changes nothing in the document.
+      'no-trailing-whitespace': 'off',
+      // An SEO/style recommendation, not an error: "<page> | <site title>"
+      // titles run past 70 characters because the site title is long.
+      'long-title': 'off',
+      // role="list" on <ul>/<ol> is deliberate: WebKit/VoiceOver drops the
+      // list semantics of lists styled with `list-style: none` unless the
+      // role is given. Only the "list" role is exempted; every other
+      // redundant role, and every other native-element preference, is
+      // still reported.
+      'no-redundant-role': ['error', { exclude: ['list'] }],
+      'prefer-native-element': ['error', { exclude: ['list'] }],
+    },
+  });
+}
+
+/** html-validate's messages as readable lines, each prefixed with `file`. */
+export function formatHtmlValidate(file, report) {
+  return report.results
+    .flatMap((r) => r.messages)
+    .map((m) => `  ${file}:${m.line}:${m.column} ${m.ruleId}: ${m.message}${m.selector ? ` (${m.selector})` : ''}`)
+    .join('\n');
 }
 
 // ---------------------------------------------------------------------------

@@ -14,24 +14,28 @@
 // A/AA and empty table headers, light and dark), no horizontal scrolling,
 // html-validate, screenshots, the timeline filters (with and without
 // JavaScript) and the print styles. live-reload.test.js checks `dossier serve`,
-// timelinejs.test.js that TimelineJS3 reads timeline.json as we mean it, and
-// sitemap.test.js that sitemap.xml validates against the sitemaps.org schema.
+// timelinejs.test.js that TimelineJS3 reads timeline.json as we mean it,
+// sitemap.test.js that sitemap.xml validates against the sitemaps.org schema,
+// and subpath.test.js the site built for and served under /a/b/ (a crawl of
+// every link, the timeline filters, axe and html-validate).
 
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { HtmlValidate } from 'html-validate';
-
 import {
+  AXE_EXTRA_RULES,
   SCREENSHOT_DIR,
-  axeSource,
   buildShippedSite,
+  formatHtmlValidate,
+  formatViolations,
   htmlFiles,
+  htmlValidator,
   launchBrowser,
   pngSize,
   removeBuiltSite,
+  runAxe,
   startStaticServer,
   urlPathOf,
   withPage,
@@ -75,26 +79,6 @@ test('the shipped site has the expected pages', () => {
 // ---------------------------------------------------------------------------
 // 1. axe-core: WCAG 2.0/2.1 A and AA, and empty table headers, in light and dark colour schemes.
 
-function formatViolations(violations) {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes
-        .map((n) => {
-          const summary = (n.failureSummary || '').replace(/\s+/g, ' ').trim();
-          return `    - ${n.target.join(' ')}\n      ${n.html.slice(0, 200)}\n      ${summary}`;
-        })
-        .join('\n');
-      return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
-    })
-    .join('\n');
-}
-
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-// Rules run as well as the WCAG ones, though axe tags them only "best-practice":
-// empty-table-header: every <th> has text a screen reader can announce (a
-// table whose corner header cell is empty should use row headers instead).
-const AXE_EXTRA_RULES = ['empty-table-header'];
-
 for (const colorScheme of ['light', 'dark']) {
   test(`axe finds no WCAG 2.1 A/AA violations, nor empty table headers (${colorScheme} mode)`, async (t) => {
     await withPage(browser, { colorScheme, viewport: { width: 1280, height: 900 } }, async (page) => {
@@ -107,29 +91,7 @@ for (const colorScheme of ['light', 'dark']) {
             await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches),
             colorScheme === 'dark',
           );
-          await page.addScriptTag({ content: axeSource });
-          const { violations, ran } = await page.evaluate(
-            async ({ tags, extraRules }) => {
-              const results = await window.axe.run(document, {
-                runOnly: { type: 'tag', values: tags },
-                rules: Object.fromEntries(extraRules.map((id) => [id, { enabled: true }])),
-              });
-              const ran = [results.passes, results.violations, results.incomplete, results.inapplicable]
-                .flat()
-                .map((r) => r.id);
-              return {
-                ran,
-                violations: results.violations.map((v) => ({
-                  id: v.id,
-                  impact: v.impact,
-                  help: v.help,
-                  helpUrl: v.helpUrl,
-                  nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
-                })),
-              };
-            },
-            { tags: AXE_TAGS, extraRules: AXE_EXTRA_RULES },
-          );
+          const { violations, ran } = await runAxe(page);
           for (const id of AXE_EXTRA_RULES) assert.ok(ran.includes(id), `axe did not run ${id} on ${urlPath}`);
           assert.equal(
             violations.length,
@@ -191,34 +153,11 @@ for (const width of [320, 1280]) {
 // 3. html-validate on every HTML file of the output.
 
 test('html-validate finds no errors', async (t) => {
-  const htmlvalidate = new HtmlValidate({
-    extends: ['html-validate:recommended'],
-    rules: {
-      // Purely stylistic: `<!doctype html>` in lower case is valid HTML
-      // (the doctype is case-insensitive).
-      'doctype-style': 'off',
-      // Purely stylistic: whitespace at the end of a line left by the
-      // templates changes nothing in the document.
-      'no-trailing-whitespace': 'off',
-      // An SEO/style recommendation, not an error: "<page> | <site title>"
-      // titles run past 70 characters because the site title is long.
-      'long-title': 'off',
-      // role="list" on <ul>/<ol> is deliberate: WebKit/VoiceOver drops the
-      // list semantics of lists styled with `list-style: none` unless the
-      // role is given. Only the "list" role is exempted; every other
-      // redundant role, and every other native-element preference, is
-      // still reported.
-      'no-redundant-role': ['error', { exclude: ['list'] }],
-      'prefer-native-element': ['error', { exclude: ['list'] }],
-    },
-  });
+  const htmlvalidate = htmlValidator();
   for (const { file } of pages) {
     await t.test(file, async () => {
       const report = await htmlvalidate.validateFile(path.join(outDir, file));
-      const messages = report.results.flatMap((r) => r.messages);
-      const text = messages
-        .map((m) => `  ${file}:${m.line}:${m.column} ${m.ruleId}: ${m.message}${m.selector ? ` (${m.selector})` : ''}`)
-        .join('\n');
+      const text = formatHtmlValidate(file, report);
       assert.equal(report.errorCount, 0, `html-validate errors in ${file}:\n${text}`);
       assert.ok(report.valid, `html-validate reports ${file} invalid:\n${text}`);
     });
