@@ -6,7 +6,8 @@
 //! is the same bytes on every machine. Drawing one takes milliseconds, so
 //! cards are kept in a cache folder beside the output
 //! (`.public.dossier-cards/<hash of the inputs>.png`): a card whose inputs
-//! were drawn before is read back, not drawn again.
+//! were drawn before is read back, not drawn again. A full build leaves the
+//! cards it used there, no others.
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -22,7 +23,7 @@ pub(crate) const HEIGHT: u32 = 630;
 pub(crate) const DEFAULT_COLOUR: &str = "#b3261e";
 
 /// Changes whenever the drawing changes, so cached cards are drawn again.
-const DRAWING_VERSION: u32 = 1;
+const DRAWING_VERSION: u32 = 2;
 
 const BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 const REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
@@ -100,15 +101,16 @@ impl Card {
         let tree = usvg::Tree::from_str(&self.svg(), &options).expect("a card's SVG parses");
         let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).expect("a card has a size");
         resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-        pixmap.encode_png().expect("a pixmap encodes")
+        encode(&pixmap)
     }
 
     /// The card's PNG from the cache folder `cache` when it is there;
     /// otherwise drawn and put there (a cache that cannot be written is
-    /// no reason to fail a build: the card is drawn each time).
+    /// no reason to fail a build: the card is drawn each time). With no
+    /// cache (`check`, which writes nothing), nothing is drawn: no bytes.
     pub(crate) fn png_cached(&self, cache: Option<&Path>) -> Vec<u8> {
         let Some(dir) = cache else {
-            return self.png();
+            return Vec::new();
         };
         let path = dir.join(format!("{}.png", self.key()));
         if let Ok(bytes) = std::fs::read(&path) {
@@ -125,6 +127,36 @@ impl Card {
             let _ = std::fs::remove_file(&tmp);
         }
         bytes
+    }
+}
+
+/// `pixmap` as a PNG. The card is opaque, so RGB (its premultiplied RGBA
+/// less the alpha), and `Fast` compression: encoding took three quarters
+/// of a card's time at the default level.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Vec<u8> {
+    let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let written = encoder
+        .write_header()
+        .and_then(|mut w| w.write_image_data(&rgb).and_then(|()| w.finish()));
+    written.expect("a PNG encodes into memory");
+    out
+}
+
+/// Removes from the cache folder `dir` every card but those named by `keep`
+/// (their [`Card::key`]s), so that it holds the cards of the last build only.
+pub(crate) fn prune(dir: &Path, keep: &std::collections::HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let key = name.strip_suffix(".png").unwrap_or("");
+        if !keep.contains(key) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -225,6 +257,44 @@ mod tests {
         assert!(with.len() > blank.len() + 1000, "{} vs {}", with.len(), blank.len());
     }
 
+    /// The cost of a card, by step: `cargo test --release --lib cards::tests::cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn cost() {
+        use std::time::Instant;
+        let n = 200;
+        let cards: Vec<Card> = (0..n)
+            .map(|i| card(&format!("Why are junior doctors striking, part {i}?")))
+            .collect();
+        let options = usvg::Options {
+            fontdb: fonts(),
+            ..Default::default()
+        };
+        let (mut parse, mut render, mut encoding) = (0.0, 0.0, 0.0);
+        for c in &cards {
+            let t = Instant::now();
+            let tree = usvg::Tree::from_str(&c.svg(), &options).unwrap();
+            parse += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).unwrap();
+            resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+            render += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            std::hint::black_box(encode(&pixmap));
+            encoding += t.elapsed().as_secs_f64();
+        }
+        let ms = |s: f64| s * 1000.0 / n as f64;
+        let t = Instant::now();
+        cards.iter().for_each(|c| drop(std::hint::black_box(c.png())));
+        println!(
+            "per card: {:.2} ms (SVG and text layout {:.2}, rasterising {:.2}, PNG {:.2})",
+            ms(t.elapsed().as_secs_f64()),
+            ms(parse),
+            ms(render),
+            ms(encoding)
+        );
+    }
+
     #[test]
     fn escapes_and_wraps_the_title() {
         let svg = card("Pay & <conditions>").svg();
@@ -248,5 +318,14 @@ mod tests {
         // What is in the cache is what comes back.
         std::fs::write(&file, b"cached").unwrap();
         assert_eq!(c.png_cached(Some(dir.path())), b"cached");
+        // Nothing is drawn without a cache (`check`).
+        assert!(c.png_cached(None).is_empty());
+        let other = card("Other");
+        other.png_cached(Some(dir.path()));
+        prune(dir.path(), &[other.key()].into_iter().collect());
+        let left: Vec<String> = (std::fs::read_dir(dir.path()).unwrap())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left, [format!("{}.png", other.key())]);
     }
 }

@@ -209,6 +209,15 @@ fn page_card(site: &Site, p: PageId) -> Card {
     }
 }
 
+/// What a card data file shows.
+fn card(site: &Site, which: DataFile) -> Option<Card> {
+    match which {
+        DataFile::SiteCard => Some(site_card(site)),
+        DataFile::Card(p) => Some(page_card(site, p)),
+        _ => None,
+    }
+}
+
 /// Where cards are cached between builds writing to `out`.
 pub(crate) fn card_cache(out: &Path) -> PathBuf {
     crate::output::beside(out, "cards")
@@ -394,6 +403,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             match written {
                 Ok(copies) => {
                     staging.commit()?;
+                    // The cache keeps the cards of this build, no others.
+                    let keep = (data_files(&site).into_iter())
+                        .filter_map(|which| card(&site, which).map(|c| c.key()))
+                        .collect();
+                    crate::cards::prune(&card_cache(out), &keep);
                     copies
                 }
                 Err(e) => {

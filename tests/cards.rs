@@ -154,6 +154,14 @@ fn cache(dir: &Path) -> BTreeMap<String, SystemTime> {
 }
 
 #[test]
+fn check_draws_nothing() {
+    let f = site("https://news.example");
+    let out = f.run(&["check"]);
+    assert!(out.status.success());
+    assert!(!f.exists(".public.dossier-cards"));
+}
+
+#[test]
 fn a_second_build_draws_nothing() {
     let f = site("https://news.example");
     f.build_ok();
@@ -173,13 +181,15 @@ fn a_second_build_draws_nothing() {
     std::fs::write(dir.join(name), b"from the cache").unwrap();
     assert!(f.run(&["build", "--force"]).status.success());
     assert_eq!(f.read("public/explainers/pay/card.png"), "from the cache");
-    // A new title is a new card; the old one stays in the cache.
+    // A new title is a new card; the cache keeps the last build's cards only.
     f.write(
         "content/explainers/pay.md",
         "---\ntitle: Why are doctors still striking?\n---\nBody.\n",
     );
     assert!(f.run(&["build", "--force"]).status.success());
-    assert_eq!(cache(&dir).len(), 4);
+    let now = cache(&dir);
+    assert_eq!(now.len(), 3, "{now:?}");
+    assert!(!now.contains_key(name), "the old card is gone");
     assert_eq!(
         png_size(&std::fs::read(f.path("public/explainers/pay/card.png")).unwrap()),
         (1200, 630)
