@@ -123,6 +123,29 @@ fn a_page_image_replaces_the_card() {
 }
 
 #[test]
+fn an_image_that_is_not_in_the_bundle_is_an_error_at_its_line() {
+    let f = site("https://news.example");
+    f.write(
+        "content/explainers/chart/index.md",
+        "---\ntitle: The chart\nimage: chrat.png\n---\nBody.\n",
+    );
+    let err = f.build_err();
+    assert!(err.contains("content/explainers/chart/index.md:3:8"), "{err}");
+    assert!(err.contains("`chrat.png` is not a file of this page's bundle"), "{err}");
+}
+
+#[test]
+fn the_article_json_ld_names_the_image() {
+    let f = site("https://news.example");
+    f.build_ok();
+    let html = f.read("public/explainers/pay/index.html");
+    assert!(
+        html.contains("\"image\":\"https://news.example/explainers/pay/card.png\""),
+        "{html}"
+    );
+}
+
+#[test]
 fn card_urls_are_under_a_sub_path_base_url() {
     let f = site("https://org.github.io/dispute");
     f.build_ok();

@@ -649,6 +649,9 @@ fn article_json_ld(site: &Site, p: &Page, sources: &[SourceCtx], modified: Optio
     if let Some(summary) = &p.meta.summary {
         doc["description"] = json!(summary);
     }
+    if let Some(id) = site.page_by_rel(&p.rel) {
+        doc["image"] = json!(site.card_url(id));
+    }
     if let Some(d) = &p.meta.date {
         doc["datePublished"] = json!(d.iso());
     }
