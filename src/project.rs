@@ -530,6 +530,10 @@ fn changed_reads(
         differ(Read::Section(dir.clone()), same_section(a, b));
         differ(Read::Listing(dir.clone()), listing(old, a) == listing(new, b));
         differ(
+            Read::Cards(dir.clone()),
+            a.map(|s| s.meta.cards) == b.map(|s| s.meta.cards),
+        );
+        differ(
             Read::SectionLink(dir.clone()),
             a.map(|s| section_link(old, s)) == b.map(|s| section_link(new, s)),
         );

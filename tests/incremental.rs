@@ -216,6 +216,16 @@ fn share_cards_follow_titles_categories_and_images() {
             "---\ntitle: A\nweight: 1\nimage: /img/a2.png\nimage_alt: A chart\n---\nAlpha body. See [b](b.md).\n",
         );
     });
+    // The section's intro is not on its pages, nor on their cards.
+    h.f.write(
+        "content/explainers/_index.md",
+        "---\ntitle: Explainers\ncards: true\n---\nNew intro.\n",
+    );
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/_index.md")])
+        .unwrap();
+    assert_eq!(report.rendered, ["explainers/index.html"], "{report:?}");
     h.step("content/explainers/_index.md", "content", |f| {
         f.write("content/explainers/_index.md", "---\ntitle: Explainers\n---\nIntro.\n");
     });

@@ -496,7 +496,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
     let last_updated = p.meta.updates.iter().map(|u| u.date).chain(p.meta.updated).max();
     let json_ld = article_json_ld(site, p, &sources, last_updated.as_ref());
     // Whether it has a card of its own is its section's `cards`.
-    reads.push(Read::Section(section.dir.clone()));
+    reads.push(Read::Cards(section.dir.clone()));
     PageCtx {
         title: p.meta.title.clone(),
         summary: p.meta.summary.clone(),
