@@ -23,6 +23,7 @@
 // the error path, where their size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+pub(crate) mod cards;
 pub mod config;
 pub mod content;
 pub(crate) mod convert;

@@ -169,7 +169,7 @@ fn siblings(out: &Path) -> (PathBuf, PathBuf) {
 }
 
 /// `.public.dossier-<what>` beside the output `public/`: the only names a
-/// build writes outside its output (staging, retired, stamp).
+/// build writes outside its output (staging, retired, stamp, cards cache).
 pub(crate) fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::cards::Card;
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::model::{PageId, Site, alias_output_path};
+use crate::model::{CARD_FILE, PageId, Site, alias_output_path, card_output_path};
 use crate::output::{Copy, Emit, RenderedFile};
 use crate::render::{Read, ReadsByOutput, Theme};
 
@@ -124,6 +125,11 @@ pub(crate) enum DataFile {
     Redirects,
     /// The page redirecting from a page's `n`th alias to the page.
     Alias(PageId, usize),
+    /// `card.png`: the share card of the home page, sections, the timeline,
+    /// the glossary and every page that has none of its own.
+    SiteCard,
+    /// A page's own share card, beside its `index.html` (see [`Site::draws_card`]).
+    Card(PageId),
 }
 
 /// Every data file of the site.
@@ -142,6 +148,8 @@ pub(crate) fn data_files(site: &Site) -> Vec<DataFile> {
         all.push(DataFile::Redirects);
     }
     all.extend(aliases);
+    all.push(DataFile::SiteCard);
+    all.extend(site.page_ids().filter(|&p| site.draws_card(p)).map(DataFile::Card));
     all
 }
 
@@ -166,11 +174,64 @@ pub(crate) fn data_file_path(site: &Site, which: DataFile) -> String {
         DataFile::Robots => ROBOTS.into(),
         DataFile::Redirects => "_redirects".into(),
         DataFile::Alias(p, n) => alias_output_path(&site.page(p).meta.aliases[n]),
+        DataFile::SiteCard => CARD_FILE.into(),
+        DataFile::Card(p) => card_output_path(site.page(p)),
     }
 }
 
+/// What the site's card shows: the site's name, and where it is.
+fn site_card(site: &Site) -> Card {
+    let url = &site.config.base_url;
+    let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+    Card {
+        title: site.config.title.clone(),
+        site: host.to_string(),
+        colour: crate::cards::DEFAULT_COLOUR.into(),
+    }
+}
+
+/// What a page's card shows: its title, the site's name, and the colour of
+/// its category (that of its first event with one, else of the first
+/// timeline event that concerns it, else the theme's red).
+fn page_card(site: &Site, p: PageId) -> Card {
+    let page = site.page(p);
+    let colour_of = |c: &Option<String>| {
+        c.as_deref()
+            .and_then(|c| site.config.category(c))
+            .map(|c| c.colour.clone())
+    };
+    let own = page.meta.events.iter().find_map(|e| colour_of(&e.category));
+    let concerning = || {
+        (site.events.iter())
+            .filter(|e| e.related.contains(&page.url))
+            .find_map(|e| colour_of(&e.meta.category))
+    };
+    Card {
+        title: page.meta.title.clone(),
+        site: site.config.title.clone(),
+        colour: own
+            .or_else(concerning)
+            .unwrap_or_else(|| crate::cards::DEFAULT_COLOUR.into()),
+    }
+}
+
+/// What a card data file shows.
+fn card(site: &Site, which: DataFile) -> Option<Card> {
+    match which {
+        DataFile::SiteCard => Some(site_card(site)),
+        DataFile::Card(p) => Some(page_card(site, p)),
+        _ => None,
+    }
+}
+
+/// Where cards are cached between builds writing to `out`.
+pub(crate) fn card_cache(out: &Path) -> PathBuf {
+    crate::output::beside(out, "cards")
+}
+
 /// Makes one data file, with what it read (as templates' outputs note theirs).
-pub(crate) fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read>) {
+/// Cards are read from the cache folder `cards` when drawn before.
+pub(crate) fn data_file(site: &Site, which: DataFile, cards: Option<&Path>) -> (RenderedFile, Vec<Read>) {
     let link = crate::render::context::timeline_link(site);
     let config = &site.config;
     // Which pages there are: a new or deleted page changes a listing.
@@ -215,6 +276,29 @@ pub(crate) fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read
             let reads = vec![Read::Link(page.rel.clone()), Read::Page(page.rel.clone())];
             (crate::publish::redirect_page(site, page), reads)
         }
+        DataFile::SiteCard => {
+            let file = RenderedFile {
+                path: data_file_path(site, which),
+                bytes: site_card(site).png_cached(cards),
+            };
+            return (file, vec![Read::Site]);
+        }
+        DataFile::Card(p) => {
+            let page = site.page(p);
+            // Its title is in its link; its events' categories in its own
+            // data and in the events that concern it; the site's name in `site`.
+            let reads = vec![
+                Read::Site,
+                Read::Link(page.rel.clone()),
+                Read::Page(page.rel.clone()),
+                Read::EventsOf(site.url(&page.url)),
+            ];
+            let file = RenderedFile {
+                path: data_file_path(site, which),
+                bytes: page_card(site, p).png_cached(cards),
+            };
+            return (file, reads);
+        }
     };
     let file = RenderedFile {
         path: data_file_path(site, which),
@@ -225,16 +309,37 @@ pub(crate) fn data_file(site: &Site, which: DataFile) -> (RenderedFile, Vec<Read
 
 /// Stages 5-6: renders every output file into `emit`. Returns the files to
 /// copy as they are, checked for clashes, and each output's reads.
-pub(crate) fn render_tree(site: &Site, theme: &Theme, emit: &Emit) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
+/// Cards are cached in `cards` (see [`card_cache`]).
+pub(crate) fn render_tree(
+    site: &Site,
+    theme: &Theme,
+    emit: &Emit,
+    cards: Option<&Path>,
+) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
     let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), emit)?;
-    for which in data_files(site) {
-        let (file, reads) = data_file(site, which);
-        done.push((file.path.clone(), reads));
-        emit(file)?;
-    }
+    done.extend(render_data_files(site, &data_files(site), emit, cards)?);
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
     let copies = copies(site, theme, &|p| rendered.contains(p))?;
     Ok((copies, done))
+}
+
+/// Makes the data files `which` into `emit`, in parallel (cards take
+/// milliseconds each to draw), and returns what each read.
+pub(crate) fn render_data_files(
+    site: &Site,
+    which: &[DataFile],
+    emit: &Emit,
+    cards: Option<&Path>,
+) -> Result<ReadsByOutput, Error> {
+    use rayon::prelude::*;
+    which
+        .par_iter()
+        .map(|&w| {
+            let (file, reads) = data_file(site, w, cards);
+            let path = file.path.clone();
+            emit(file).map(|()| (path, reads))
+        })
+        .collect()
 }
 
 /// The files copied as they are (theme and site `static/`, content assets),
@@ -298,11 +403,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         Some(out) => {
             crate::stamp::clear(out);
             let staging = crate::output::Staging::begin(out)?;
-            let written = render_tree(&site, &theme, &|f| staging.write(&f))
+            let cards = card_cache(out);
+            let written = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards))
                 .and_then(|(copies, _)| staging.copy_all(&copies).map(|()| copies));
             match written {
                 Ok(copies) => {
                     staging.commit()?;
+                    // The cache keeps the cards of this build, no others.
+                    let keep = (data_files(&site).into_iter())
+                        .filter_map(|which| card(&site, which).map(|c| c.key()))
+                        .collect();
+                    crate::cards::prune(&card_cache(out), &keep);
                     copies
                 }
                 Err(e) => {
@@ -311,7 +422,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
                 }
             }
         }
-        None => render_tree(&site, &theme, &|_| Ok(()))?.0,
+        None => render_tree(&site, &theme, &|_| Ok(()), None)?.0,
     };
     let counts = crate::stamp::Counts {
         pages: site.pages.len(),

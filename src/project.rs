@@ -32,7 +32,8 @@ use crate::error::{Diagnostics, Error};
 use crate::model::{PageId, Section, Site};
 use crate::output::{Copy, RenderedFile};
 use crate::pipeline::{
-    BuildOptions, DataFile, ROBOTS, data_file, data_file_path, data_files, load, load_theme, writes_robots,
+    BuildOptions, DataFile, ROBOTS, card_cache, data_file_path, data_files, load, load_theme, render_data_files,
+    writes_robots,
 };
 use crate::render::context::{EventCtx, events_of, page_link, section_link, site_ctx};
 use crate::render::{Read, Target, Theme};
@@ -305,13 +306,15 @@ impl Project {
             })
             .collect();
         let mut done = render::render_targets(&state.theme, site, &targets, &offer)?;
-        for job in jobs {
-            if let Job::Data(which) = job {
-                let (file, reads) = data_file(site, *which);
-                done.push((file.path.clone(), reads));
-                changes.offer(file);
-            }
-        }
+        let data: Vec<DataFile> = jobs
+            .iter()
+            .filter_map(|j| match j {
+                Job::Data(d) => Some(*d),
+                Job::Html(_) => None,
+            })
+            .collect();
+        let cards = card_cache(&self.out);
+        done.extend(render_data_files(site, &data, &offer, Some(&cards))?);
         if outputs_changed {
             let outputs = &state.outputs;
             state.reads.retain(|path, _| outputs.contains_key(path));
@@ -456,6 +459,9 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
         if page.meta.aliases != before.aliases {
             return None; // other outputs: the clash checks look at the whole site
         }
+        if page.meta.image.is_some() != before.image.is_some() {
+            return None; // its share card comes or goes: another set of outputs
+        }
         problems.extend(content::check_page_references(&site, &page));
         let (html, found) = convert::one_page(&site, &page);
         problems.extend(found);
@@ -529,6 +535,10 @@ fn changed_reads(
         let (a, b) = (section_by_dir(old, &dir), section_by_dir(new, &dir));
         differ(Read::Section(dir.clone()), same_section(a, b));
         differ(Read::Listing(dir.clone()), listing(old, a) == listing(new, b));
+        differ(
+            Read::Cards(dir.clone()),
+            a.map(|s| s.meta.cards) == b.map(|s| s.meta.cards),
+        );
         differ(
             Read::SectionLink(dir.clone()),
             a.map(|s| section_link(old, s)) == b.map(|s| section_link(new, s)),

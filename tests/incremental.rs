@@ -182,6 +182,59 @@ fn incremental_equals_full_after_a_sequence_of_edits() {
 }
 
 #[test]
+fn share_cards_follow_titles_categories_and_images() {
+    let f = site();
+    f.write(
+        "content/explainers/_index.md",
+        "---\ntitle: Explainers\ncards: true\n---\nIntro.\n",
+    );
+    let mut h = Harness::on(f);
+    h.step("content/explainers/b.md", "listing", |f| {
+        // A new title: a new card.
+        f.write(
+            "content/explainers/b.md",
+            "---\ntitle: B retitled\nweight: 2\n---\nBeta body.\n",
+        );
+    });
+    h.step("content/timeline/e.md", "content", |f| {
+        // Its event's category goes: a's card loses its colour.
+        f.write(
+            "content/timeline/e.md",
+            "---\ntitle: Strike\ndate: 2024-06\nrelated: [\"@/explainers/a.md\"]\n---\nAn event.\n",
+        );
+    });
+    h.step("content/explainers/a.md", "content", |f| {
+        // Its own image: no card for it.
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\nimage: /img/a.png\n---\nAlpha body. See [b](b.md).\n",
+        );
+    });
+    h.step("content/explainers/a.md", "page", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\nimage: /img/a2.png\nimage_alt: A chart\n---\nAlpha body. See [b](b.md).\n",
+        );
+    });
+    // The section's intro is not on its pages, nor on their cards.
+    h.f.write(
+        "content/explainers/_index.md",
+        "---\ntitle: Explainers\ncards: true\n---\nNew intro.\n",
+    );
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/_index.md")])
+        .unwrap();
+    assert_eq!(report.rendered, ["explainers/index.html"], "{report:?}");
+    h.step("content/explainers/_index.md", "content", |f| {
+        f.write("content/explainers/_index.md", "---\ntitle: Explainers\n---\nIntro.\n");
+    });
+    h.step("site.yaml", "full", |f| {
+        f.write("site.yaml", "title: T renamed\nbase_url: https://t.example\n");
+    });
+}
+
+#[test]
 fn a_bad_edit_fails_keeps_the_output_and_the_fix_recovers() {
     let mut h = Harness::new();
     let before = snapshot(h.project.output());

@@ -641,6 +641,22 @@ pub(crate) fn check_page_references(site: &Site, page: &Page) -> Vec<Diagnostic>
         problems.push(Diagnostic::at(&page.file, &page.text.text, line, col, message).with_hint(hint));
     };
     let meta = &page.meta;
+    // A file name is a file of the page's bundle (a site path or a URL is not checked).
+    if let Some(image) = meta.image.as_deref()
+        && !image.starts_with('/')
+        && !image.starts_with("https://")
+        && !image.starts_with("http://")
+    {
+        let dest = format!("{}{image}", page.url.trim_start_matches('/'));
+        if !site.assets.iter().any(|a| a.dest == dest) {
+            report(
+                ("image", None),
+                image,
+                format!("`{image}` is not a file of this page's bundle"),
+                "put the image next to the page's index.md, or give a path of the site (`/img/strike.png`)",
+            );
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     for (n, s) in meta.sources.iter().enumerate() {
         let at = ("sources", Some(n));

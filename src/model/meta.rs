@@ -30,6 +30,12 @@ pub struct PageMeta {
     /// here, and a line in `_redirects`.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The image link previews show (`og:image`), instead of a drawn card: a
+    /// file of the page's bundle (`chart.png`) or a path of the site
+    /// (`/img/strike.png`).
+    pub image: Option<String>,
+    /// What `image` shows, in words (default: the page's title).
+    pub image_alt: Option<String>,
     #[serde(default)]
     pub key_figures: Vec<KeyFigure>,
     #[serde(default)]
@@ -86,6 +92,10 @@ pub struct SectionMeta {
     /// A template to render this section with, instead of `section.html`
     /// (`index.html` for the home page).
     pub template: Option<String>,
+    /// Draw a share card for each of its pages (`card.png` beside the page);
+    /// other pages show the site's card.
+    #[serde(default)]
+    pub cards: bool,
 }
 
 /// How a section orders its pages.

@@ -374,6 +374,27 @@ impl Site {
         !self.events.is_empty() || self.timeline_section.is_some()
     }
 
+    /// Does page `id` get a share card of its own (`card.png` beside it)?
+    /// When its section asks for cards (`cards: true`) and the page names
+    /// no `image` of its own.
+    pub fn draws_card(&self, id: PageId) -> bool {
+        let page = self.page(id);
+        page.meta.image.is_none() && self.section(page.section).meta.cards
+    }
+
+    /// The absolute URL of the image link previews show for page `id`: its
+    /// `image`, its own card, or the site's card.
+    pub fn card_url(&self, id: PageId) -> String {
+        let page = self.page(id);
+        match &page.meta.image {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => url.clone(),
+            Some(path) if path.starts_with('/') => self.permalink(path),
+            Some(file) => self.permalink(&format!("{}{file}", page.url)),
+            None if self.draws_card(id) => self.permalink(&format!("/{}", card_output_path(page))),
+            None => self.permalink(&format!("/{CARD_FILE}")),
+        }
+    }
+
     /// Does the site have a glossary page?
     pub fn has_glossary(&self) -> bool {
         !self.config.glossary.is_empty()
@@ -420,6 +441,14 @@ pub fn dir_url(dir: &str) -> String {
     }
     let segments: Vec<String> = dir.split('/').map(url_segment).collect();
     format!("/{}/", segments.join("/"))
+}
+
+/// The site's share card, at the root of the output; a page's, beside its `index.html`.
+pub const CARD_FILE: &str = "card.png";
+
+/// Where a page's own share card goes in the output.
+pub fn card_output_path(page: &Page) -> String {
+    format!("{}{CARD_FILE}", page.url.trim_start_matches('/'))
 }
 
 /// The file an HTML page is written to: `/explainers/pay/` -> `explainers/pay/index.html`.

@@ -101,6 +101,19 @@ pub(crate) struct CategoryCtx {
     pub colour: String,
 }
 
+/// The image link previews show (`og:image`): a drawn share card, or the
+/// page's own `image`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(crate) struct CardCtx {
+    /// Absolute URL.
+    pub url: String,
+    /// What it shows, in words.
+    pub alt: String,
+    /// In pixels, for drawn cards (1200x630); unknown for an `image`.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
 /// `page` in `page.html`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub(crate) struct PageCtx {
@@ -141,6 +154,8 @@ pub(crate) struct PageCtx {
     pub what_next: Vec<String>,
     /// schema.org BackgroundNewsArticle, for `<script type="application/ld+json">`.
     pub json_ld: String,
+    /// Its share image: its own card, its `image`, or the site's card.
+    pub card: CardCtx,
 }
 
 /// A person or organisation from `site.yaml`'s `people`.
@@ -215,6 +230,8 @@ pub(crate) struct SiteCtx {
     pub people: Vec<PersonCtx>,
     /// `as_of` from `site.yaml`: how far the story goes.
     pub as_of: Option<DateCtx>,
+    /// The site's share card, for the home page, sections and pages without their own.
+    pub card: CardCtx,
 }
 
 /// `timeline` in `timeline.html`.
@@ -275,6 +292,37 @@ pub(crate) fn site_ctx(site: &Site) -> SiteCtx {
         glossary: site.has_glossary().then(|| glossary_link(site)),
         people: site.config.people.iter().map(|p| person_ctx(site, &p.id)).collect(),
         as_of: site.config.as_of.as_ref().map(|d| DateCtx::new(d, &site.dates)),
+        card: site_card_ctx(site),
+    }
+}
+
+/// The site's share card.
+fn site_card_ctx(site: &Site) -> CardCtx {
+    CardCtx {
+        url: site.permalink(&format!("/{}", crate::model::CARD_FILE)),
+        alt: site.config.title.clone(),
+        width: Some(crate::cards::WIDTH),
+        height: Some(crate::cards::HEIGHT),
+    }
+}
+
+/// A page's share image (whether it has a card of its own depends on its
+/// section's `cards`, read by the caller).
+fn page_card_ctx(site: &Site, id: PageId) -> CardCtx {
+    let p = site.page(id);
+    match &p.meta.image {
+        Some(_) => CardCtx {
+            url: site.card_url(id),
+            alt: p.meta.image_alt.clone().unwrap_or_else(|| p.meta.title.clone()),
+            width: None,
+            height: None,
+        },
+        None if site.draws_card(id) => CardCtx {
+            url: site.card_url(id),
+            alt: p.meta.title.clone(),
+            ..site_card_ctx(site)
+        },
+        None => site_card_ctx(site),
     }
 }
 
@@ -447,6 +495,8 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
         .collect();
     let last_updated = p.meta.updates.iter().map(|u| u.date).chain(p.meta.updated).max();
     let json_ld = article_json_ld(site, p, &sources, last_updated.as_ref());
+    // Whether it has a card of its own is its section's `cards`.
+    reads.push(Read::Cards(section.dir.clone()));
     PageCtx {
         title: p.meta.title.clone(),
         summary: p.meta.summary.clone(),
@@ -522,6 +572,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
             .collect(),
         what_next: p.html.what_next.clone(),
         json_ld,
+        card: page_card_ctx(site, id),
     }
 }
 
@@ -597,6 +648,9 @@ fn article_json_ld(site: &Site, p: &Page, sources: &[SourceCtx], modified: Optio
     });
     if let Some(summary) = &p.meta.summary {
         doc["description"] = json!(summary);
+    }
+    if let Some(id) = site.page_by_rel(&p.rel) {
+        doc["image"] = json!(site.card_url(id));
     }
     if let Some(d) = &p.meta.date {
         doc["datePublished"] = json!(d.iso());

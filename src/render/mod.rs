@@ -45,6 +45,8 @@ pub(crate) enum Read {
     Listing(String),
     /// A section's link, by its folder.
     SectionLink(String),
+    /// Whether a section's pages get share cards of their own (`cards:`), by its folder.
+    Cards(String),
     /// Every event, as templates see them.
     Events,
     /// The events that concern the page at this URL.

@@ -151,6 +151,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
     });
     if temporary {
         let _ = std::fs::remove_dir_all(&out);
+        let _ = std::fs::remove_dir_all(crate::pipeline::card_cache(&out));
     }
     served.map_err(|e| Error::Runtime(format!("the server stopped: {e}")))
 }
