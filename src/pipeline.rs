@@ -398,7 +398,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         });
     }
     let site = Arc::new(load(&root, opts)?);
-    let theme = load_theme(&site)?;
+    let theme = load_theme(&site)?.without_reads();
     let copies = match &output {
         Some(out) => {
             crate::stamp::clear(out);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::Read;
+use super::{Read, Reads};
 use crate::date::{DateStyle, PartialDate};
 use crate::model::{Event, GLOSSARY_URL, Page, PageId, Section, SectionId, Site, TIMELINE_URL, TocEntry, UpdateKind};
 
@@ -455,11 +455,11 @@ pub(crate) fn events_of(events: &[EventCtx], url: &str) -> Vec<EventCtx> {
 }
 
 /// The links of the sections from the home page down to `section`.
-pub(crate) fn ancestors(site: &Site, mut section: Option<SectionId>, reads: &mut Vec<Read>) -> Vec<LinkCtx> {
+pub(crate) fn ancestors(site: &Site, mut section: Option<SectionId>, reads: &mut Reads) -> Vec<LinkCtx> {
     let mut out = Vec::new();
     while let Some(s) = section {
         let s = site.section(s);
-        reads.push(Read::SectionLink(s.dir.clone()));
+        reads.note(|| Read::SectionLink(s.dir.clone()));
         out.push(section_link(site, s));
         section = s.parent;
     }
@@ -468,20 +468,20 @@ pub(crate) fn ancestors(site: &Site, mut section: Option<SectionId>, reads: &mut
 }
 
 /// `page` for page `id`, noting in `reads` what it shows of other pages.
-pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut Vec<Read>) -> PageCtx {
+pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut Reads) -> PageCtx {
     let style = &site.dates;
     let p = site.page(id);
     let md = &p.html.body;
     let section = site.section(p.section);
-    reads.push(Read::Page(p.rel.clone()));
-    reads.push(Read::Listing(section.dir.clone()));
+    reads.note(|| Read::Page(p.rel.clone()));
+    reads.note(|| Read::Listing(section.dir.clone()));
     // Events name the pages they concern by the URLs links use.
     let served = site.url(&p.url);
-    reads.push(Read::EventsOf(served.clone()));
+    reads.note(|| Read::EventsOf(served.clone()));
     let pos = section.pages.iter().position(|&x| x == id);
     let mut neighbour = |j: Option<usize>| {
         let q = site.page(*j.and_then(|j| section.pages.get(j))?);
-        reads.push(Read::Link(q.rel.clone()));
+        reads.note(|| Read::Link(q.rel.clone()));
         Some(page_link(site, q))
     };
     let previous = neighbour(pos.and_then(|x| x.checked_sub(1)));
@@ -496,7 +496,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
     let last_updated = p.meta.updates.iter().map(|u| u.date).chain(p.meta.updated).max();
     let json_ld = article_json_ld(site, p, &sources, last_updated.as_ref());
     // Whether it has a card of its own is its section's `cards`.
-    reads.push(Read::Cards(section.dir.clone()));
+    reads.note(|| Read::Cards(section.dir.clone()));
     PageCtx {
         title: p.meta.title.clone(),
         summary: p.meta.summary.clone(),
@@ -600,10 +600,10 @@ fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
 }
 
 /// `section` for section `id`, noting in `reads` what it shows of other pages.
-pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Vec<Read>) -> SectionCtx {
+pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Reads) -> SectionCtx {
     let s = site.section(id);
-    reads.push(Read::Section(s.dir.clone()));
-    reads.push(Read::Listing(s.dir.clone()));
+    reads.note(|| Read::Section(s.dir.clone()));
+    reads.note(|| Read::Listing(s.dir.clone()));
     SectionCtx {
         title: s.meta.title.clone(),
         summary: s.meta.summary.clone(),
@@ -616,7 +616,7 @@ pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Vec<Read>) -> 
             .iter()
             .map(|&p| {
                 let p = site.page(p);
-                reads.push(Read::Link(p.rel.clone()));
+                reads.note(|| Read::Link(p.rel.clone()));
                 page_link(site, p)
             })
             .collect(),
@@ -625,7 +625,7 @@ pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Vec<Read>) -> 
             .iter()
             .map(|&c| {
                 let c = site.section(c);
-                reads.push(Read::SectionLink(c.dir.clone()));
+                reads.note(|| Read::SectionLink(c.dir.clone()));
                 section_link(site, c)
             })
             .collect(),

@@ -68,10 +68,23 @@ pub(crate) const OUTPUT_VAR: &str = "__dossier_output";
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
     reads: Mutex<HashMap<String, Vec<Read>>>,
+    /// Set when nothing will ask (a one-off build).
+    off: std::sync::atomic::AtomicBool,
 }
 
 impl Recorder {
+    pub(crate) fn on(&self) -> bool {
+        !self.off.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn switch_off(&self) {
+        self.off.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn note(&self, state: &State, read: Read) {
+        if !self.on() {
+            return;
+        }
         let Ok(Some(path)) = state.get::<String>(OUTPUT_VAR) else {
             return;
         };

@@ -55,6 +55,21 @@ pub(crate) enum Read {
     Timeline,
 }
 
+/// What one output read, noted only when a rebuild will ask (`serve`,
+/// `build --watch`): a one-off build skips the bookkeeping.
+pub(crate) struct Reads {
+    pub(crate) list: Vec<Read>,
+    pub(crate) on: bool,
+}
+
+impl Reads {
+    pub(crate) fn note(&mut self, read: impl FnOnce() -> Read) {
+        if self.on {
+            self.list.push(read());
+        }
+    }
+}
+
 /// An HTML output that a template renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Target {
@@ -187,6 +202,12 @@ impl Theme {
         let (events, recorder) = (self.events.clone(), self.recorder.clone());
         register_functions(&mut self.tera, site.clone(), events, recorder, Arc::new(assets));
         self.tera.global_context().insert("site", &site_ctx(site));
+    }
+
+    /// Stops noting what outputs read: a one-off build never asks.
+    pub(crate) fn without_reads(self) -> Theme {
+        self.recorder.switch_off();
+        self
     }
 
     /// Every event as templates see it (for comparing one site with the next).
@@ -566,7 +587,11 @@ pub(crate) fn render_targets(
 fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, Diagnostic> {
     let url = target.url(site);
     let mut ctx = base_context(site, url);
-    let mut reads = vec![Read::Site];
+    let mut reads = Reads {
+        list: Vec::new(),
+        on: theme.recorder.on(),
+    };
+    reads.note(|| Read::Site);
     match target {
         Target::Page(id) => ctx.insert("page", &page_ctx(site, &theme.events, id, &mut reads)),
         Target::Section(id) => ctx.insert("section", &section_ctx(site, id, &mut reads)),
@@ -576,18 +601,21 @@ fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, D
     }
     let (template, _) = target.template(site);
     let html = theme.render(&template, &ctx)?;
-    reads.extend(theme.recorder.take(url));
+    if reads.on {
+        reads.list.extend(theme.recorder.take(url));
+    }
     Ok(Output {
         file: RenderedFile {
             path: target.path(site),
             bytes: html.into_bytes(),
         },
-        reads,
+        reads: reads.list,
     })
 }
 
-fn timeline_context(theme: &Theme, site: &Site, ctx: &mut Context, reads: &mut Vec<Read>) {
-    reads.extend([Read::Events, Read::Timeline]);
+fn timeline_context(theme: &Theme, site: &Site, ctx: &mut Context, reads: &mut Reads) {
+    reads.note(|| Read::Events);
+    reads.note(|| Read::Timeline);
     let link = timeline_link(site);
     let events = &theme.events;
     let mut actors: Vec<String> = site.events.iter().flat_map(|e| e.meta.actors.iter().cloned()).collect();
@@ -628,7 +656,7 @@ fn generated_section(
     link: &LinkCtx,
     summary: Option<String>,
     content: String,
-    reads: &mut Vec<Read>,
+    reads: &mut Reads,
 ) -> SectionCtx {
     SectionCtx {
         title: link.title.clone(),
@@ -643,7 +671,7 @@ fn generated_section(
     }
 }
 
-fn glossary_context(site: &Site, ctx: &mut Context, reads: &mut Vec<Read>) {
+fn glossary_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
     let link = glossary_link(site);
     let mut terms: Vec<TermCtx> = site
         .config
