@@ -309,6 +309,13 @@ mod tests {
     }
 
     #[test]
+    fn any_title_draws_even_with_characters_xml_forbids() {
+        // A Rust string may hold U+FFFF and control characters; the SVG may not.
+        let png = card("Pay\u{ffff} \u{1}offer\u{fffe}").png();
+        assert_eq!(&png[1..4], b"PNG");
+    }
+
+    #[test]
     fn caches_by_inputs() {
         let dir = tempfile::tempdir().unwrap();
         let c = card("Cached");

@@ -55,9 +55,10 @@ pub fn slugify(text: &str) -> String {
     if out.is_empty() { "section".into() } else { out }
 }
 
-/// Escapes text for HTML or XML content and attribute values. Control
-/// characters XML forbids (all below U+0020 but tab, newline and return)
-/// are dropped, so a stray one in a title cannot break `atom.xml`.
+/// Escapes text for HTML or XML content and attribute values. Characters
+/// XML forbids (below U+0020 but tab, newline and return; U+FFFE, U+FFFF)
+/// are dropped, so a stray one in a title cannot break `atom.xml` or a
+/// share card's SVG.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -68,7 +69,8 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
+            // Not characters XML allows: below U+0020, and U+FFFE/U+FFFF.
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -106,6 +108,7 @@ mod tests {
             escape("a<b & \"c\" 'd'\u{c}e\n"),
             "a&lt;b &amp; &quot;c&quot; &#39;d&#39;e\n"
         );
+        assert_eq!(escape("x\u{ffff}y\u{fffe}"), "xy");
     }
 
     #[test]
