@@ -413,7 +413,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
                     let keep = (data_files(&site).into_iter())
                         .filter_map(|which| card(&site, which).map(|c| c.key()))
                         .collect();
-                    crate::cards::prune(&card_cache(out), &keep);
+                    crate::cards::prune(&cards, &keep);
                     copies
                 }
                 Err(e) => {

@@ -63,6 +63,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         .collect();
 
     let dates = crate::date::DateStyle::for_language(&config.language);
+    let base_path = config.base_path().to_string();
     let mut site = Site {
         root: root.to_path_buf(),
         config,
@@ -74,6 +75,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         links: Arc::default(),
         index: Arc::default(),
         dates,
+        base_path,
         glossary: Vec::new(),
     };
     let mut section_files = HashMap::new();

@@ -85,6 +85,9 @@ pub struct Site {
     pub index: Arc<PageIndex>,
     /// How dates read in the site's language.
     pub dates: crate::date::DateStyle,
+    /// The path part of `base_url` (see [`Config::base_path`]), worked out
+    /// once: every link of every page goes through [`Site::url`].
+    pub base_path: String,
 }
 
 /// Finds pages by their file (relative to `content/`) or their URL.
@@ -410,7 +413,7 @@ impl Site {
     /// (`/dispute/explainers/pay/`). Every link the site writes goes
     /// through here; output paths do not.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.config.base_path())
+        format!("{}{path}", self.base_path)
     }
 
     /// The page written in `rel` (relative to `content/`).
