@@ -23,13 +23,16 @@
 // the error path, where their size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+pub(crate) mod anchors;
 pub(crate) mod cards;
+pub(crate) mod components;
 pub mod config;
 pub mod content;
 pub(crate) mod convert;
 pub mod date;
 pub mod error;
 pub(crate) mod feeds;
+pub(crate) mod images;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -39,6 +42,7 @@ pub(crate) mod publish;
 pub(crate) mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod shortcode;
 pub(crate) mod stamp;
 pub mod text;
 pub(crate) mod timeline;

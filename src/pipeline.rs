@@ -91,18 +91,26 @@ pub fn site_root(root: &Path) -> Result<PathBuf, Error> {
 }
 
 /// Stages 1-4: config, content, Markdown, timeline. Every problem is reported.
-pub(crate) fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
+/// Resized images are kept in `image_cache` (see [`image_cache`]).
+pub(crate) fn load(root: &Path, opts: &BuildOptions, image_cache: Option<PathBuf>) -> Result<Site, Error> {
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     config.hash_assets = opts.hash_assets;
     let (mut site, mut problems) = crate::content::load(root, config, opts.drafts);
+    site.image_cache = image_cache;
     problems.extend(crate::content::check_references(&site));
-    crate::convert::convert(&mut site, &mut problems);
+    // The timeline first: a page can show events (the `timeline` shortcode).
     problems.extend(crate::timeline::build(&mut site));
+    crate::convert::convert(&mut site, &mut problems);
     stop_if_any(problems)?;
     Ok(site)
+}
+
+/// Where resized images are kept between builds: a folder beside the output.
+pub(crate) fn image_cache(out: &Path) -> PathBuf {
+    crate::output::beside(out, "images")
 }
 
 /// The theme, with template functions that see this site.
@@ -316,7 +324,13 @@ pub(crate) fn render_tree(
     emit: &Emit,
     cards: Option<&Path>,
 ) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
-    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), emit)?;
+    let ids = crate::anchors::Ids::for_site(site);
+    let noted = |f: RenderedFile| {
+        ids.note(&f.path, &f.bytes);
+        emit(f)
+    };
+    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), &noted)?;
+    stop_if_any(ids.check(site))?;
     done.extend(render_data_files(site, &data_files(site), emit, cards)?);
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
     let copies = copies(site, theme, &|p| rendered.contains(p))?;
@@ -365,6 +379,18 @@ pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &dyn Fn(&str) -> bool
         builtin: None,
         dest: a.dest.clone(),
     }));
+    // Resized images, from their cache; one copy of an image two pages show.
+    let mut images: Vec<&crate::model::UsedImage> = (site.pages.iter().map(|p| &p.html.uses))
+        .chain(site.sections.iter().chain(&site.timeline_section).map(|s| &s.uses))
+        .flat_map(|u| &u.images)
+        .collect();
+    images.sort_by(|a, b| a.dest.cmp(&b.dest));
+    images.dedup_by(|a, b| a.dest == b.dest);
+    copies.list.extend(images.into_iter().map(|i| Copy {
+        source: i.source.clone(),
+        builtin: None,
+        dest: i.dest.clone(),
+    }));
     stop_if_any(copies.check_clashes(theme_copies, rendered))?;
     Ok(copies.list)
 }
@@ -397,7 +423,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             warnings: Vec::new(),
         });
     }
-    let site = Arc::new(load(&root, opts)?);
+    let site = Arc::new(load(&root, opts, output.as_deref().map(image_cache))?);
     let theme = load_theme(&site)?.without_reads();
     let copies = match &output {
         Some(out) => {

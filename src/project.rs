@@ -32,8 +32,8 @@ use crate::error::{Diagnostics, Error};
 use crate::model::{PageId, Section, Site};
 use crate::output::{Copy, RenderedFile};
 use crate::pipeline::{
-    BuildOptions, DataFile, ROBOTS, card_cache, data_file_path, data_files, load, load_theme, render_data_files,
-    writes_robots,
+    BuildOptions, DataFile, ROBOTS, card_cache, data_file_path, data_files, image_cache, load, load_theme,
+    render_data_files, writes_robots,
 };
 use crate::render::context::{EventCtx, events_of, page_link, section_link, site_ctx};
 use crate::render::{Read, Target, Theme};
@@ -147,16 +147,24 @@ impl Project {
     fn rebuild_inner(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Error> {
         let areas: Vec<Area> = changed.iter().filter_map(|p| self.area(p)).collect();
         if self.state.is_none() || changed.is_empty() || areas.contains(&Area::Config) {
-            let site = Arc::new(load(&self.root, &self.opts)?);
+            let site = Arc::new(load(&self.root, &self.opts, Some(image_cache(&self.out)))?);
             let theme = load_theme(&site)?;
             return self.render_all(site, theme, "full");
         }
         let templates = areas.contains(&Area::Templates);
         let state = self.state.take().expect("checked above");
-        if areas.contains(&Area::Content) {
+        // An image under static/ that a figure shows is content too.
+        let shown = changed.iter().any(|p| uses_file(&state.site, p));
+        if areas.contains(&Area::Content) || shown {
             let (site, touched) = match reread_pages(&state.site, changed) {
-                Some(site) => (site?, Touched::Pages(edited_pages(&state.site, changed))),
-                None => (load(&self.root, &self.opts)?, Touched::Everything),
+                Some(reread) => {
+                    let (site, rels) = reread?;
+                    (site, Touched::Pages(rels))
+                }
+                None => (
+                    load(&self.root, &self.opts, Some(image_cache(&self.out)))?,
+                    Touched::Everything,
+                ),
             };
             let site = Arc::new(site);
             if templates {
@@ -294,7 +302,9 @@ impl Project {
         let state = self.state.as_mut().expect("loaded before rendering");
         let site = &state.site;
         let changes = Changes::new(&self.written);
+        let ids = crate::anchors::Ids::for_site(site);
         let offer = |f: RenderedFile| {
+            ids.note(&f.path, &f.bytes);
             changes.offer(f);
             Ok(())
         };
@@ -306,6 +316,13 @@ impl Project {
             })
             .collect();
         let mut done = render::render_targets(&state.theme, site, &targets, &offer)?;
+        // Pages not rendered again are as the output holds them.
+        for path in ids.missing() {
+            if let Ok(bytes) = std::fs::read(self.out.join(&path)) {
+                ids.note(&path, &bytes);
+            }
+        }
+        Diagnostics(ids.check(site)).into_result(())?;
         let data: Vec<DataFile> = jobs
             .iter()
             .filter_map(|j| match j {
@@ -423,12 +440,6 @@ fn job_path(site: &Site, job: Job) -> String {
     }
 }
 
-/// The pages of `site` whose files are among `changed`.
-fn edited_pages(site: &Site, changed: &[PathBuf]) -> Vec<String> {
-    let ids = changed.iter().filter_map(|path| page_at(site, path));
-    ids.map(|id| site.page(id).rel.clone()).collect()
-}
-
 /// The page whose file is `path` (absolute).
 fn page_at(site: &Site, path: &Path) -> Option<PageId> {
     let rel = path.strip_prefix(site.root.join("content")).ok()?;
@@ -436,15 +447,25 @@ fn page_at(site: &Site, path: &Path) -> Option<PageId> {
     site.page_by_rel(&parts?.join("/"))
 }
 
-/// The site after edits to existing pages, re-reading those files alone:
+/// The site after edits to existing pages (or to files their shortcodes
+/// read), re-reading those files alone, with the pages it converted again:
 /// `None` when a change is anything else (a new, deleted or renamed file, a
 /// section or timeline file, a page whose URL or presence changed), which
 /// needs the content read again.
-fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> {
-    let ids: Vec<PageId> = changed
-        .iter()
-        .map(|path| page_at(old, path).filter(|_| path.is_file()))
-        .collect::<Option<_>>()?;
+fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<(Site, Vec<String>), Error>> {
+    let mut ids: Vec<PageId> = Vec::new();
+    for path in changed {
+        match page_at(old, path).filter(|_| path.is_file()) {
+            Some(id) => ids.push(id),
+            // A data file or an image a page shows, changed in place: those pages.
+            None if path.is_file() && !users_of(old, path).is_empty() && !section_uses(old, path) => {
+                ids.extend(users_of(old, path));
+            }
+            None => return None,
+        }
+    }
+    ids.sort();
+    ids.dedup();
     let mut site = old.clone();
     let mut problems = Vec::new();
     for &id in &ids {
@@ -463,9 +484,7 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
             return None; // its share card comes or goes: another set of outputs
         }
         problems.extend(content::check_page_references(&site, &page));
-        let (html, found) = convert::one_page(&site, &page);
-        problems.extend(found);
-        site.pages[id.index()] = Arc::new(crate::model::Page { html, ..page });
+        site.pages[id.index()] = Arc::new(page);
     }
     for &id in &ids {
         // Its place in its section changes only with its sort key.
@@ -476,7 +495,37 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
     }
     content::collect_page_events(&mut site);
     problems.extend(crate::timeline::build(&mut site));
-    Some(Diagnostics(problems).into_result(site))
+    // Converted once the events are known: a page can show some.
+    let mut convert: Vec<PageId> = ids;
+    if site.events != old.events {
+        convert.extend(site.page_ids().filter(|&p| site.page(p).html.uses.events));
+        convert.sort();
+        convert.dedup();
+    }
+    for &id in &convert {
+        let (html, found) = convert::one_page(&site, site.page(id));
+        problems.extend(found);
+        Arc::make_mut(&mut site.pages[id.index()]).html = html;
+    }
+    let rels = convert.iter().map(|&id| site.page(id).rel.clone()).collect();
+    Some(Diagnostics(problems).into_result((site, rels)))
+}
+
+/// The pages whose shortcodes read the file `path`.
+fn users_of(site: &Site, path: &Path) -> Vec<PageId> {
+    site.page_ids()
+        .filter(|&p| site.page(p).html.uses.files.iter().any(|f| f == path))
+        .collect()
+}
+
+/// Does any page or section of `site` show the file `path`?
+fn uses_file(site: &Site, path: &Path) -> bool {
+    !users_of(site, path).is_empty() || section_uses(site, path)
+}
+
+/// Does a section's intro read the file `path`? (Then the content is read again.)
+fn section_uses(site: &Site, path: &Path) -> bool {
+    (site.sections.iter().chain(&site.timeline_section)).any(|s| s.uses.files.iter().any(|f| f == path))
 }
 
 /// The reads whose views differ between `old` and `new`: views of the

@@ -88,6 +88,9 @@ pub struct Site {
     /// The path part of `base_url` (see [`Config::base_path`]), worked out
     /// once: every link of every page goes through [`Site::url`].
     pub base_path: String,
+    /// Where resized images are kept between builds, beside the output
+    /// (`None` for `check`, which writes nothing).
+    pub image_cache: Option<PathBuf>,
 }
 
 /// Finds pages by their file (relative to `content/`) or their URL.
@@ -142,6 +145,8 @@ pub struct Section {
     pub subsections: Vec<SectionId>,
     /// The intro, filled in by the Markdown stage.
     pub html: Rendered,
+    /// What the intro's shortcodes used.
+    pub uses: Uses,
 }
 
 /// A Markdown file's decoded text (BOM dropped, line endings made LF), kept
@@ -245,6 +250,29 @@ pub struct PageHtml {
     pub answers: Vec<String>,
     /// One per `what_next` item.
     pub what_next: Vec<String>,
+    /// What the body's shortcodes used.
+    pub uses: Uses,
+}
+
+/// What a text's shortcodes used besides the text (see `components`): a
+/// rebuild converts the text again when one of these changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Uses {
+    /// Data files and images read (absolute paths).
+    pub files: Vec<PathBuf>,
+    /// The site's events (the `timeline` shortcode shows some).
+    pub events: bool,
+    /// Resized images to copy into the output.
+    pub images: Vec<UsedImage>,
+}
+
+/// A resized image a page shows: copied from the image cache into the output.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UsedImage {
+    /// Output path, relative and `/`-separated.
+    pub dest: String,
+    /// The file in the image cache.
+    pub source: PathBuf,
 }
 
 /// What the Markdown of one text became.
@@ -257,6 +285,21 @@ pub struct Rendered {
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
+    /// Links to an anchor (`#positions`, `cost.md#the-bill`): checked once
+    /// every page is rendered, against the ids each page's HTML has.
+    #[serde(skip)]
+    pub anchors: Vec<AnchorRef>,
+}
+
+/// A link to an id on a page, where the text has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnchorRef {
+    /// The page's URL (without the site's base path); `None`: this page.
+    pub page: Option<String>,
+    pub id: String,
+    /// Its line in the file and its column.
+    pub line: usize,
+    pub col: usize,
 }
 
 /// A heading in the table of contents, with the headings under it.
@@ -414,6 +457,11 @@ impl Site {
     /// through here; output paths do not.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
+    }
+
+    /// The page of a person of `people:` (`/people/streeting/`).
+    pub fn person_url(&self, id: &str) -> String {
+        self.url(&format!("/people/{}/", url_segment(id)))
     }
 
     /// The page written in `rel` (relative to `content/`).

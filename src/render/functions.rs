@@ -217,13 +217,14 @@ pub(crate) fn register_functions(
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
 }
 /// The arguments of `timeline_events(...)`: all optional, all must match.
-struct EventQuery {
-    category: Option<String>,
-    actor: Option<String>,
+#[derive(Debug, Default)]
+pub(crate) struct EventQuery {
+    pub(crate) category: Option<String>,
+    pub(crate) actor: Option<String>,
     /// A page URL (`/explainers/pay/`); a content path is resolved to one first.
-    related: Option<String>,
-    from: Option<PartialDate>,
-    to: Option<PartialDate>,
+    pub(crate) related: Option<String>,
+    pub(crate) from: Option<PartialDate>,
+    pub(crate) to: Option<PartialDate>,
 }
 
 impl EventQuery {
@@ -245,7 +246,7 @@ impl EventQuery {
         })
     }
 
-    fn matches(&self, e: &EventCtx) -> bool {
+    pub(crate) fn matches(&self, e: &EventCtx) -> bool {
         let (first, last) = e.span;
         self.category.as_ref().is_none_or(|c| e.category.as_ref().is_some_and(|ec| &ec.id == c))
             && self.actor.as_ref().is_none_or(|a| e.actors.iter().any(|p| &p.id == a))

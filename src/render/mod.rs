@@ -5,7 +5,7 @@
 
 pub(crate) mod builtin;
 pub(crate) mod context;
-mod functions;
+pub(crate) mod functions;
 mod i18n;
 
 use std::collections::HashMap;
@@ -223,6 +223,80 @@ impl Theme {
     fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.sources))
+    }
+}
+
+/// The templates shortcodes render with: every template under `shortcodes/`
+/// and `partials/` of the built-in theme, the theme folder and the site's
+/// `templates/` (the site's first), with the theme's labels as `t`. Loaded
+/// apart from the theme because page bodies are converted before the
+/// theme's other templates can render.
+pub(crate) struct ShortcodeTemplates {
+    pub(crate) tera: Tera,
+    /// Shortcode name -> where its template comes from, for messages.
+    pub(crate) names: std::collections::BTreeMap<String, String>,
+    sources: HashMap<String, String>,
+}
+
+const SHORTCODE_FOLDERS: [&str; 2] = ["shortcodes/", "partials/"];
+
+impl ShortcodeTemplates {
+    pub(crate) fn load(site: &Site) -> Result<ShortcodeTemplates, Vec<Diagnostic>> {
+        let (root, theme) = (&site.root, &site.config.theme);
+        let dir = theme_dir(root, theme);
+        let builtin = theme == builtin::NAME;
+        let theme_prefix = format!("themes/{theme}/templates/");
+        let mut sources = HashMap::new();
+        let mut problems = Vec::new();
+        for folder in SHORTCODE_FOLDERS {
+            if builtin {
+                for (name, bytes) in builtin::files(&format!("templates/{folder}")) {
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    sources.insert(format!("{theme_prefix}{folder}{name}"), text);
+                }
+            }
+            for (base, prefix) in [
+                (root.join("templates"), SITE_TEMPLATES),
+                (dir.join("templates"), &theme_prefix),
+            ] {
+                read_templates(
+                    &base.join(folder),
+                    &format!("{prefix}{folder}"),
+                    &mut sources,
+                    &mut problems,
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let labels = load_labels(site, &dir, builtin)?;
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix.clone()])
+            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
+        tera.global_context().insert("t", &labels.text);
+        tera.global_context().insert("lang", &site.config.language);
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
+        let mut names = std::collections::BTreeMap::new();
+        // The theme's first, so the site's own replace them.
+        for prefix in [theme_prefix.as_str(), SITE_TEMPLATES] {
+            let folder = format!("{prefix}shortcodes/");
+            for file in sources.keys() {
+                if let Some(name) = file.strip_prefix(&folder).and_then(|n| n.strip_suffix(".html")) {
+                    names.insert(name.to_string(), file.clone());
+                }
+            }
+        }
+        Ok(ShortcodeTemplates { tera, names, sources })
+    }
+
+    /// Renders the shortcode `name` (which must be in `names`); an error
+    /// names the template's file and line.
+    pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(&format!("shortcodes/{name}.html"), ctx)
             .map_err(|e| tera_diagnostic(&e, &self.sources))
     }
 }

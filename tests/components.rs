@@ -1,0 +1,258 @@
+//! Shortcodes in Markdown: the theme's components (callout, pullquote,
+//! person, figure_value, timeline), a site's own, and every mistake an
+//! author can make in one, each with its file, line and column. Also the
+//! check of links to anchors.
+
+mod common;
+
+use common::Fixture;
+
+const SITE: &str = r##"title: T
+base_url: https://t.example/sub/
+sources:
+  - id: paper
+    title: The Paper
+    url: https://paper.example/a
+people:
+  - id: streeting
+    name: Wes Streeting
+    role: Health Secretary
+  - id: bma
+    name: British Medical Association
+    role: The doctors' union
+    kind: organisation
+timeline:
+  categories:
+    - id: strike
+      label: Strike
+      colour: "#b3261e"
+    - id: talks
+      label: Talks
+      colour: "#1b5e20"
+"##;
+
+/// A site on the built-in theme with two strikes and a round of talks.
+fn site(body: &str) -> Fixture {
+    let f = Fixture::bare();
+    f.write("site.yaml", SITE);
+    f.write("content/explainers/_index.md", "---\ntitle: Explainers\n---\n");
+    f.write(
+        "content/explainers/pay.md",
+        &format!("---\ntitle: Pay\nsources:\n  - id: paper\n---\n{body}"),
+    );
+    f.write(
+        "content/explainers/other.md",
+        "---\ntitle: Other\n---\n## The bill\n\nText.\n",
+    );
+    for (file, title, date, cat) in [
+        ("a", "First strike", "2023-03", "strike"),
+        ("b", "Talks", "2023-09-01", "talks"),
+        ("c", "Eleventh strike", "2024-06-27", "strike"),
+    ] {
+        f.write(
+            &format!("content/timeline/{file}.md"),
+            &format!("---\ntitle: {title}\ndate: {date}\ncategory: {cat}\nactors: [bma]\n---\n"),
+        );
+    }
+    f
+}
+
+fn page(f: &Fixture) -> String {
+    f.read("public/explainers/pay/index.html")
+}
+
+#[test]
+fn a_callout_is_an_aside_with_a_title_for_its_kind() {
+    let f = site("Intro.\n\n{% callout(kind=\"unknown\") %}\nWe do not know **when**.\n{% end %}\n\nAfter.\n");
+    f.build_ok();
+    let html = page(&f);
+    assert!(html.contains("<aside class=\"callout callout--unknown\""), "{html}");
+    assert!(html.contains("What we don&#39;t know</p>"), "{html}");
+    assert!(html.contains("<p>We do not know <strong>when</strong>.</p>"), "{html}");
+    // Set apart from the paragraphs around it, not inside one.
+    assert!(!html.contains("<p><aside"), "{html}");
+    assert!(html.contains("<p>After.</p>"), "{html}");
+    let f = site("{% callout(title=\"Careful\", kind=\"warning\") %}Mind this.{% end %}\n");
+    f.build_ok();
+    let html = page(&f);
+    assert!(html.contains("callout--warning"), "{html}");
+    assert!(html.contains(">Careful</p>"), "{html}");
+}
+
+#[test]
+fn a_pullquote_names_its_person_with_a_link_and_cites_its_source() {
+    let f = site("{% pullquote(person=\"streeting\", source=\"paper\") %}\na journey not an event\n{% end %}\n");
+    f.build_ok();
+    let html = page(&f);
+    assert!(
+        html.contains("<blockquote class=\"pullquote__quote\"><p>a journey not an event</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"/sub/people/streeting/\">Wes Streeting</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"#source-1\" aria-label=\"Source 1\">[1]</a>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn person_and_figure_value_sit_inside_a_sentence() {
+    let f = site(
+        "Asked by {{ person(id=\"bma\") }}, {{ person(id=\"streeting\", name=\"Mr Streeting\") }} offered {{ figure_value(value=\"22%\", label=\"over two years\", source=\"paper\") }}.\n",
+    );
+    f.build_ok();
+    let html = page(&f);
+    assert!(
+        html.contains("<p>Asked by <a class=\"person-link\" href=\"/sub/people/bma/\">British Medical Association</a>, <a class=\"person-link\" href=\"/sub/people/streeting/\">Mr Streeting</a> offered <span class=\"figure-value\"><strong class=\"figure-value__value\">22%</strong> <span class=\"figure-value__label\">over two years</span></span><sup class=\"citation\"><a href=\"#source-1\" aria-label=\"Source 1\">[1]</a></sup>.</p>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_inline_timeline_lists_the_events_asked_for_in_order() {
+    let f = site(
+        "{{ timeline(category=\"strike\", title=\"The strikes\") }}\n\n{{ timeline(from=\"2023-06\", to=\"2023\") }}\n",
+    );
+    f.build_ok();
+    let html = page(&f);
+    let (first, second) = html.split_once("inline-timeline__more").unwrap();
+    let strikes = first.find("First strike").unwrap();
+    assert!(first[strikes..].contains("Eleventh strike"), "{first}");
+    assert!(!first.contains(">Talks<"), "{first}");
+    assert!(first.contains("The strikes"), "{first}");
+    assert!(second.contains(">Talks<") && !second.contains("strike</a>"), "{second}");
+    assert!(html.contains("<a href=\"/sub/timeline/\">"), "{html}");
+}
+
+#[test]
+fn a_site_adds_its_own_shortcodes_and_restyles_the_themes() {
+    let f = site("{{ video(id=\"abc\", n=3, on=true, list=[1, \"b\"]) }}\n\n{% callout() %}Body{% end %}\n");
+    f.write(
+        "templates/shortcodes/video.html",
+        "<div class=\"video\" data-id=\"{{ id }}\" data-n=\"{{ n + 1 }}\" data-on=\"{{ on }}\" data-len=\"{{ list | length }}\"></div>\n",
+    );
+    f.write(
+        "templates/shortcodes/callout.html",
+        "<div class=\"mine {{ kind }}\">{{ body | safe }}</div>",
+    );
+    f.build_ok();
+    let html = page(&f);
+    assert!(
+        html.contains("<div class=\"video\" data-id=\"abc\" data-n=\"4\" data-on=\"true\" data-len=\"2\"></div>"),
+        "{html}"
+    );
+    assert!(html.contains("<div class=\"mine note\"><p>Body</p>\n</div>"), "{html}");
+}
+
+#[test]
+fn a_shortcode_in_code_is_left_as_text() {
+    let f = site("Write `{{ person(id=\"nobody\") }}`.\n\n```\n{% callout() %}\n{% end %}\n```\n");
+    f.build_ok();
+    let html = page(&f);
+    assert!(html.contains("<code>{{ person(id=\"nobody\") }}</code>"), "{html}");
+    assert!(html.contains("{% callout() %}\n{% end %}"), "{html}");
+}
+
+#[test]
+fn an_escaped_shortcode_is_shown_as_written() {
+    let f = site("Type {{/* person(id=\"x\") */}} to name someone.\n");
+    f.build_ok();
+    // As prose: Markdown's typographic quotes apply.
+    assert!(
+        page(&f).contains("<p>Type {{ person(id=“x”) }} to name someone.</p>"),
+        "{}",
+        page(&f)
+    );
+}
+
+/// The build's error output for a page body (the body starts on line 6).
+fn error_of(body: &str) -> String {
+    site(body).build_err()
+}
+
+#[test]
+fn an_unknown_shortcode_is_an_error_with_its_place_and_a_suggestion() {
+    let err = error_of("Text.\n\nSee {{ calout(kind=\"note\") }}.\n");
+    assert!(
+        err.contains("content/explainers/pay.md:8:8: unknown shortcode `calout`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `callout`?"), "{err}");
+    assert!(err.contains("1 error") || !err.contains("2 errors"), "{err}");
+}
+
+#[test]
+fn argument_mistakes_are_one_error_each() {
+    let err = error_of("{{ person(idd=\"streeting\") }}\n");
+    assert!(err.contains("pay.md:6:11: `person` takes no argument `idd`"), "{err}");
+    assert!(err.contains("did you mean `id`?"), "{err}");
+    assert!(!err.contains("needs `id`"), "a typo is one mistake: {err}");
+    let err = error_of("{{ person() }}\n");
+    assert!(err.contains("pay.md:6:4: `person` needs `id`"), "{err}");
+    let err = error_of("{{ person(id=3) }}\n");
+    assert!(
+        err.contains("pay.md:6:14: `id` of `person` must be text in quotes"),
+        "{err}"
+    );
+    let err = error_of("{{ person(id=\"streetin\") }}\n");
+    assert!(err.contains("pay.md:6:14: unknown person `streetin`"), "{err}");
+    assert!(err.contains("did you mean `streeting`?"), "{err}");
+    let err = error_of("{% callout(kind=\"unkown\") %}x{% end %}\n");
+    assert!(err.contains("pay.md:6:17: a callout's kind is"), "{err}");
+    assert!(err.contains("did you mean `unknown`?"), "{err}");
+    let err = error_of("{{ callout() }}\n");
+    assert!(err.contains("pay.md:6:4: `callout` needs a body"), "{err}");
+    let err = error_of("{% pullquote(person=\"bma\", source=\"papr\") %}Q{% end %}\n");
+    assert!(err.contains("`papr` is not a source of this page"), "{err}");
+    let err = error_of("{{ timeline(category=\"strikes\", from=\"2024-13\") }}\n");
+    assert!(err.contains("pay.md:6:22: unknown category `strikes`"), "{err}");
+    assert!(err.contains("pay.md:6:38: `from`"), "{err}");
+}
+
+#[test]
+fn a_syntax_mistake_is_one_error_at_its_place() {
+    let err = error_of("Fine.\n\n{% callout() %}\nNo end.\n");
+    assert!(err.contains("pay.md:8:1:"), "{err}");
+    assert!(err.contains("1 error"), "{err}");
+    let err = error_of("{{ person(id=\"x) }}\n");
+    assert!(err.contains("pay.md:6:"), "{err}");
+}
+
+#[test]
+fn problems_after_a_shortcode_keep_their_line() {
+    // The callout spans lines 6-8; the broken link is on line 10.
+    let err = error_of("{% callout() %}\nA note.\n{% end %}\n\nSee [x](missing.md).\n");
+    assert!(err.contains("pay.md:10:5: link to `missing.md`"), "{err}");
+    // Inside a body: line 7.
+    let err = error_of("{% callout() %}\nSee [x](missing.md).\n{% end %}\n");
+    assert!(err.contains("pay.md:7:5: link to `missing.md`"), "{err}");
+}
+
+#[test]
+fn a_template_error_names_the_shortcode_and_its_template() {
+    let f = site("{{ broken(x=1) }}\n");
+    f.write("templates/shortcodes/broken.html", "{{ x | nosuchfilter }}");
+    let err = f.build_err();
+    assert!(err.contains("templates/shortcodes/broken.html"), "{err}");
+}
+
+#[test]
+fn a_link_to_a_missing_anchor_is_an_error() {
+    let err = error_of("Intro.\n\nSee [the bill](other.md#the-bil) and [mine](#nowhere).\n");
+    assert!(
+        err.contains("pay.md:8:5: link to `#the-bil`, which is not an anchor /explainers/other/ has"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `the-bill`?"), "{err}");
+    assert!(
+        err.contains("pay.md:8:38: link to `#nowhere`, which is not an anchor this page has"),
+        "{err}"
+    );
+    // Headings, ids the theme renders (sources) and `{#id}` are anchors.
+    let f =
+        site("## Heading {#mine}\n\n[a](other.md#the-bill) [b](#mine) [c](#sources-title) [d](#source-1) [@paper]\n");
+    f.build_ok();
+}
