@@ -23,14 +23,15 @@ impl Ticks {
     pub(crate) fn nice(min: f64, max: f64, target: usize) -> Ticks {
         let lo = if min.is_finite() { min.min(0.0) } else { 0.0 };
         let hi = if max.is_finite() { max.max(0.0) } else { 0.0 };
-        let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+        let hi = if hi > lo { hi } else { lo + 1.0 };
+        let span = hi - lo;
         let raw = span / target.max(1) as f64;
         let exp = raw.log10().floor() as i32;
         let mag = 10f64.powi(exp);
         let m = NICE.iter().copied().find(|&m| m * mag >= raw * (1.0 - 1e-9)).unwrap_or(10.0);
         let (m, exp) = if m == 10.0 { (1.0, exp + 1) } else { (m, exp) };
         let step = m * 10f64.powi(exp);
-        let decimals = (-exp).max(0) as usize + usize::from(m == 2.5);
+        let decimals = (if m == 2.5 { 1 - exp } else { -exp }).max(0) as usize;
         // The tolerance keeps a value a hair off a tick (float error) on it.
         let first = (lo / step + 1e-9).floor() as i64;
         let last = ((hi / step - 1e-9).ceil() as i64).max(first + 1);
@@ -138,8 +139,9 @@ mod tests {
         assert_eq!(labels(1.0, 12.0), ["0", "2.5", "5.0", "7.5", "10.0", "12.5"]);
         assert_eq!(labels(0.0, 0.3), ["0", "0.1", "0.2", "0.3"]);
         assert_eq!(labels(-7.0, 18.0), ["-10", "-5", "0", "5", "10", "15", "20"]);
-        assert_eq!(labels(-3.0, -1.0), ["-3.0", "-2.5", "-2.0", "-1.5", "-1.0", "-0.5", "0"]);
-        assert_eq!(labels(0.0, 1_200_000.0), ["0", "200,000", "400,000", "600,000", "800,000", "1,000,000", "1,200,000"]);
+        assert_eq!(labels(-3.0, -1.0), ["-3", "-2", "-1", "0"]);
+        assert_eq!(labels(0.0, 1_200_000.0), ["0", "250,000", "500,000", "750,000", "1,000,000", "1,250,000"]);
+        assert_eq!(labels(0.0, 1.1), ["0", "0.25", "0.50", "0.75", "1.00", "1.25"]);
         // Nothing to scale: 0 to 1.
         assert_eq!(labels(0.0, 0.0), ["0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
         assert_eq!(labels(f64::NAN, f64::NAN), labels(0.0, 0.0));
