@@ -124,6 +124,11 @@ impl Unit {
         }
     }
 
+    /// The unit when it is a word (`days`), written after a space.
+    pub(crate) fn word(&self) -> Option<&str> {
+        self.after.strip_prefix('\u{a0}')
+    }
+
     /// `text` (a number already written) with the unit: `-£3`, `35%`, `12 days`.
     pub(crate) fn show(&self, text: &str) -> String {
         let (sign, digits) = match text.strip_prefix('-') {

@@ -1,8 +1,8 @@
-//! The SVG itself. Sizes are in a 360-unit-wide `viewBox` with no width or
-//! height, so the chart scales to its column: 360 is close to a phone's
-//! column (320 px less the page's gutters), so text drawn at 12-13 units
-//! stays near 11 px there, and the stylesheet caps the width on wide
-//! screens so it does not grow past body-text size.
+//! The SVG itself. Sizes are in a 300-unit-wide `viewBox` with no width or
+//! height, so the chart scales to its column. 300 is about a phone's column
+//! (320 px less the page's gutters is 288 px), so text drawn at 13-14 units
+//! stays at 12.5-13.5 px there; the stylesheet caps the width on wide
+//! screens (23rem) so the text does not grow past body-text size.
 //!
 //! Bar charts are horizontal with each label above its bar: at 320 px a
 //! label column on the left would leave the bars a third of the width (or
@@ -20,13 +20,15 @@ use super::{ChartSpec, Prepared};
 use crate::text::escape;
 
 /// The viewBox width.
-const W: f64 = 360.0;
+pub(crate) const W: f64 = 300.0;
 /// Text sizes: category labels, and everything else.
-const LABEL: f64 = 13.0;
-const SMALL: f64 = 12.0;
-/// Average glyph width as a share of the font size: wide enough for most
-/// sans-serif fonts, so estimated text is never longer than drawn text.
-const GLYPH: f64 = 0.58;
+const LABEL: f64 = 14.0;
+pub(crate) const SMALL: f64 = 13.0;
+/// Average glyph width as a share of the font size: wide enough for the
+/// widest common sans-serif (DejaVu Sans, digits 0.64 em), so estimated
+/// text is not shorter than drawn text; bold values need more.
+pub(crate) const GLYPH: f64 = 0.62;
+const GLYPH_BOLD: f64 = 0.7;
 /// Line chart: the plot's height, and how many points still get markers.
 const PLOT_H: f64 = 170.0;
 const MARKERS_MAX: usize = 60;
@@ -182,7 +184,7 @@ pub(crate) fn bar(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
             .iter()
             .flat_map(|s| s.values.iter().flatten())
             .filter(|&&v| keep(v))
-            .map(|&v| width(&shown(v), SMALL) + 6.0)
+            .map(|&v| shown(v).chars().count() as f64 * SMALL * GLYPH_BOLD + 6.0)
             .fold(0.0, f64::max)
     };
     let left = longest(|v| v < 0.0);
@@ -198,13 +200,25 @@ pub(crate) fn bar(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
     }
     y += legend(&mut body, data, y, |out, k, x, y| bar_rect(out, &id, k, x, y + 1.0, 20.0, 13.0));
     let max_chars = (W / (LABEL * GLYPH)).floor() as usize;
-    let bars_top = y;
     for (i, label) in data.labels.iter().enumerate() {
+        let _ = write!(body, "<g font-size=\"{LABEL}\">");
         for line in wrap_label(label, max_chars) {
-            text(&mut body, 0.0, y + 13.0, "chart__label", "start", &line);
-            y += 16.0;
+            text(&mut body, 0.0, y + 14.0, "chart__label", "start", &line);
+            y += 17.0;
         }
+        body.push_str("</g>");
         y += 3.0;
+        if lo < 0.0 {
+            // The zero line beside this row's bars, where some bars go left.
+            let group = n_series as f64 * (bar_h + 2.0);
+            let _ = write!(
+                body,
+                "<line class=\"chart__axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"currentColor\"/>",
+                coord(x0),
+                coord(y - 2.0),
+                coord(y + group)
+            );
+        }
         for (k, s) in data.series.iter().enumerate() {
             let mid = y + bar_h / 2.0 + 4.0;
             match s.values[i] {
@@ -220,13 +234,6 @@ pub(crate) fn bar(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
         }
         y += 10.0;
     }
-    let _ = write!(
-        body,
-        "<line class=\"chart__axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"currentColor\"/>",
-        coord(x0),
-        coord(bars_top),
-        coord(y - 10.0)
-    );
     let defs = hatch_defs(&id, n_series, y);
     wrap(spec, "bar", y, &defs, &body, desc)
 }
@@ -308,11 +315,22 @@ fn x_positions(labels: &[String]) -> Vec<f64> {
 pub(crate) fn line(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
     let (lo, hi) = data.extent();
     let ticks = Ticks::nice(lo, hi, 5);
+    // A symbol goes on every tick (`5%`, `£5`); a word once, on the axis
+    // label (`Median wait (weeks)`), where it does not crowd the plot.
+    let word = data.unit.word();
     let tick_labels: Vec<(f64, String)> = ticks
         .values()
         .into_iter()
-        .map(|v| (v, data.unit.show(&ticks.label(v))))
+        .map(|v| {
+            let label = ticks.label(v);
+            (v, if word.is_some() { label } else { data.unit.show(&label) })
+        })
         .collect();
+    let axis_label = match (&spec.y_label, word) {
+        (Some(l), Some(w)) => Some(format!("{l} ({w})")),
+        (None, Some(w)) => Some(w.to_string()),
+        (l, None) => l.clone(),
+    };
     let x_labels: Vec<String> = data.labels.iter().map(|l| ellipsis(l, 16)).collect();
     let first_w = x_labels.first().map_or(0.0, |l| width(l, SMALL));
     let last_w = x_labels.last().map_or(0.0, |l| width(l, SMALL));
@@ -326,7 +344,7 @@ pub(crate) fn line(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
         polyline(out, k, &[Some((x, y + 8.0)), Some((x + 22.0, y + 8.0))]);
         marker(out, k, x + 11.0, y + 8.0);
     });
-    if let Some(label) = &spec.y_label {
+    if let Some(label) = &axis_label {
         text(&mut body, 0.0, top + 12.0, "chart__axis-label", "start", label);
         top += 18.0;
     }

@@ -77,7 +77,7 @@ fn a_bar_chart_is_an_accessible_image() {
         "{svg}"
     );
     // Scales with its box: a viewBox, no fixed size.
-    assert!(svg.contains("viewBox=\"0 0 360 "));
+    assert!(svg.contains("viewBox=\"0 0 300 "));
     let root = &svg[..svg.find('>').unwrap()];
     assert!(!root.contains(" width=") && !root.contains(" height="), "{root}");
     // One bar per row, each with its value.
@@ -179,13 +179,13 @@ fn x_labels_are_thinned_so_they_do_not_overlap() {
     assert!(labels.len() >= 3 && labels.len() < 12, "{labels:?}");
     assert_eq!(labels[0].1, "Jan 2024");
     for w in labels.windows(2) {
-        let half = |l: &str| l.chars().count() as f64 * 12.0 * 0.58 / 2.0;
+        let half = |l: &str| l.chars().count() as f64 * svg::SMALL * svg::GLYPH / 2.0;
         assert!(w[1].0 - half(&w[1].1) >= w[0].0 + half(&w[0].1), "{w:?}");
     }
     // Every label inside the picture.
     for (x, l) in &labels {
-        let half = l.chars().count() as f64 * 12.0 * 0.58 / 2.0;
-        assert!(x - half >= 0.0 && x + half <= 360.0, "{x} {l}");
+        let half = l.chars().count() as f64 * svg::SMALL * svg::GLYPH / 2.0;
+        assert!(x - half >= 0.0 && x + half <= svg::W, "{x} {l}");
     }
 }
 
@@ -314,4 +314,106 @@ fn chart_types_by_name() {
     assert_eq!(Kind::parse(" Line ").unwrap(), Kind::Line);
     assert_eq!(Kind::parse("bars").unwrap_err().hint.as_deref(), Some("did you mean `bar`?"));
     assert!(Kind::parse("pie").unwrap_err().message.contains("`pie`"));
+}
+
+/// The theme's chart template, rendered as the shortcode will.
+fn figure(extra: &[(&'static str, serde_json::Value)]) -> String {
+    let mut tera = tera::Tera::new();
+    tera.add_raw_template(
+        "shortcodes/chart.html",
+        include_str!("../../themes/explainer/templates/shortcodes/chart.html"),
+    )
+    .unwrap();
+    let labels: std::collections::BTreeMap<String, String> =
+        serde_yaml::from_str(include_str!("../../themes/explainer/i18n/en.yaml")).unwrap();
+    tera.global_context().insert("t", &labels);
+    let table = pay();
+    let mut ctx = tera::Context::new();
+    ctx.insert("svg", &draw(&spec(Kind::Bar, &["rise"]), &table).unwrap());
+    ctx.insert("title", "Pay rises in dispute");
+    ctx.insert("caption", "What each nation's doctors <asked> for");
+    ctx.insert("source", "BBC News, 2024");
+    ctx.insert("unit", "%");
+    ctx.insert("columns", &table.columns);
+    ctx.insert("rows", &table.text_rows());
+    ctx.insert("data_url", "");
+    ctx.insert("id", "chart-1");
+    for (k, v) in extra {
+        ctx.insert(*k, v);
+    }
+    tera.render("shortcodes/chart.html", &ctx).unwrap()
+}
+
+#[test]
+fn the_template_shows_the_chart_its_source_and_its_data() {
+    let html = figure(&[]);
+    assert!(html.starts_with("<figure class=\"chart\" id=\"chart-1\">"), "{html}");
+    assert!(html.contains("<span class=\"chart__title\">Pay rises in dispute</span>"));
+    assert!(html.contains("doctors &lt;asked&gt; for"), "{html}");
+    assert!(html.contains("<div class=\"chart__image\"><svg "));
+    assert!(html.contains("<span>Source: BBC News, 2024</span>"), "{html}");
+    assert!(html.contains("<summary>Data table</summary>"));
+    assert!(html.contains("<th scope=\"col\">nation</th>") && html.contains("<th scope=\"col\">rise</th>"), "{html}");
+    assert!(html.contains("<th scope=\"row\">England (BMA demand)</th>") && html.contains("<td>12.4</td>"));
+    assert!(!html.contains("download"), "{html}");
+
+    let html = figure(&[
+        ("data_url", "/data/pay.csv".into()),
+        ("series", serde_json::json!(["rise"])),
+        ("source", "".into()),
+    ]);
+    assert!(html.contains("<a class=\"chart__download\" href=\"/data/pay.csv\" download>Download the data</a>"), "{html}");
+    assert!(html.contains("<th scope=\"col\">rise (%)</th>") && html.contains("<th scope=\"col\">nation</th>"), "{html}");
+    assert!(!html.contains("Source:"));
+}
+
+#[test]
+#[ignore = "writes the demo page for screenshots"]
+fn demo_page() {
+    let bar = figure(&[("data_url", "pay.csv".into()), ("series", serde_json::json!(["rise"]))]);
+    let mut ctx_line = line_spec();
+    ctx_line.id = "chart-2".into();
+    ctx_line.title = "Waiting times by month".into();
+    ctx_line.y_label = Some("Median wait".into());
+    ctx_line.unit = Some("weeks".into());
+    let line_svg = draw(&ctx_line, &months()).unwrap();
+    let line = figure(&[("svg", line_svg.into()), ("id", "chart-2".into()), ("title", "Waiting times by month".into()), ("caption", "".into()), ("unit", "weeks".into()), ("columns", serde_json::json!(months().columns)), ("rows", serde_json::json!(months().text_rows()))]);
+    let grouped = parse_table(
+        "region,2023,2024,2025\nNorth East,3.1,-1.5,2\nLondon and the South East of England,4.2,2.8,\nWales,-0.5,1.2,3.3\n",
+        DataFormat::Csv,
+    )
+    .unwrap();
+    let mut g = spec(Kind::Bar, &["2023", "2024", "2025"]);
+    g.x = "region".into();
+    g.id = "chart-3".into();
+    g.y_label = Some("Change in real pay".into());
+    let g_svg = draw(&g, &grouped).unwrap();
+    let grouped = figure(&[("svg", g_svg.into()), ("id", "chart-3".into()), ("title", "Real pay by region".into()), ("columns", serde_json::json!(grouped.columns)), ("rows", serde_json::json!(grouped.text_rows()))]);
+    let line = format!("{line}{grouped}");
+    let css = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/explainer/static/style.css");
+    let page = format!("<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'><link rel=stylesheet href='file://{css}'><body><main><article class='article wrap'><div class='prose'><p>Some text before the chart, to compare sizes.</p>{bar}{line}</div></article></main></body></html>");
+    std::fs::write("/tmp/chartdemo/demo.html", page).unwrap();
+}
+
+#[test]
+fn a_word_unit_labels_the_axis_and_a_symbol_every_tick() {
+    let mut s = line_spec();
+    s.unit = Some("weeks".into());
+    let svg = draw(&s, &months()).unwrap();
+    assert!(svg.contains(">Pay rise (weeks)</text>") && svg.contains(">10.0</text>"), "{svg}");
+    assert!(!svg.contains("10.0\u{a0}weeks</text>"));
+    assert!(svg.contains("starts at 2\u{a0}weeks") || svg.contains("Jan 2024 2\u{a0}weeks"), "{svg}");
+    s.unit = Some("£".into());
+    let svg = draw(&s, &months()).unwrap();
+    assert!(svg.contains(">£10.0</text>") && svg.contains(">Pay rise</text>"), "{svg}");
+}
+
+#[test]
+fn negative_bars_go_left_of_a_zero_line() {
+    let table = parse_table("nation,rise\nA,-5\nB,10\n", DataFormat::Csv).unwrap();
+    let svg = draw(&spec(Kind::Bar, &["rise"]), &table).unwrap();
+    assert_eq!(count(&svg, "class=\"chart__axis\""), 2, "{svg}");
+    assert!(svg.contains("text-anchor=\"end\">-5%</text>"), "{svg}");
+    // All positive: bars share their left edge, no line needed.
+    assert_eq!(count(&draw(&spec(Kind::Bar, &["rise"]), &pay()).unwrap(), "class=\"chart__axis\""), 0);
 }
