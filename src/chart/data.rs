@@ -121,8 +121,16 @@ impl DataProblem {
     }
 }
 
-/// Reads a data file's text (decoded, see [`crate::text::decode`]).
+/// Reads a data file's text (decoded, see [`crate::text::decode`]; line
+/// ends are made LF here too, so the lines reported are the editor's).
 pub(crate) fn parse_table(text: &str, format: DataFormat) -> Result<Table, DataProblem> {
+    let owned;
+    let text = if text.contains('\r') {
+        owned = text.replace("\r\n", "\n").replace('\r', "\n");
+        &owned
+    } else {
+        text
+    };
     if text.trim().is_empty() {
         return Err(DataProblem::new(
             1,
@@ -185,7 +193,10 @@ pub(crate) fn number_hint(text: &str) -> String {
     if t.is_empty() {
         "give every row a value in this column".into()
     } else if bare != t && parse_number(bare).is_some() {
-        let unit: String = t.chars().filter(|c| !(c.is_ascii_digit() || ",.".contains(*c))).collect();
+        let unit: String = t
+            .chars()
+            .filter(|c| !(c.is_ascii_digit() || ",.".contains(*c)))
+            .collect();
         format!(
             "write the number alone (`{bare}`) and put the unit in the chart's `unit=\"{}\"`",
             unit.trim()
@@ -266,10 +277,7 @@ fn header_names(header: &[Field]) -> Result<Vec<String>, DataProblem> {
 }
 
 fn ragged(record: &[Field], want: usize) -> DataProblem {
-    let (line, col) = record
-        .get(want)
-        .or(record.last())
-        .map_or((1, 1), |f| (f.line, f.col));
+    let (line, col) = record.get(want).or(record.last()).map_or((1, 1), |f| (f.line, f.col));
     let has = record.len();
     let hint = if has > want {
         "a value with a comma in it (`1,200`, `Smith, J.`) needs double quotes around it: `\"1,200\"`"
@@ -346,7 +354,8 @@ fn csv_records(text: &str) -> Result<Vec<Vec<Field>>, DataProblem> {
                 col += 1;
             }
             if let Some(&c) = chars.peek()
-                && c != ',' && c != '\n'
+                && c != ','
+                && c != '\n'
             {
                 return Err(DataProblem::new(
                     line,
@@ -425,7 +434,12 @@ fn parse_yaml(text: &str) -> Result<Table, DataProblem> {
         let mut row = Vec::new();
         for (k, v) in map {
             let Some(key) = scalar_text(k) else {
-                return Err(DataProblem::new(line, 1, "a column name here is not text", "name columns with plain words"));
+                return Err(DataProblem::new(
+                    line,
+                    1,
+                    "a column name here is not text",
+                    "name columns with plain words",
+                ));
             };
             let Some(cell) = scalar_text(v) else {
                 return Err(DataProblem::new(
@@ -517,7 +531,10 @@ mod tests {
         assert_eq!(parse_number("1,234,567.5"), Some(1_234_567.5));
         assert_eq!(parse_number(".5"), Some(0.5));
         assert_eq!(parse_number("2e3"), Some(2000.0));
-        for not in ["35%", "£3", "NaN", "nan", "inf", "-inf", "infinity", "", "-", ".", "1,20", "12,4", "1e", "1e999", "0x10", "1.2.3"] {
+        for not in [
+            "35%", "£3", "NaN", "nan", "inf", "-inf", "infinity", "", "-", ".", "1,20", "12,4", "1e", "1e999", "0x10",
+            "1.2.3",
+        ] {
             assert_eq!(parse_number(not), None, "{not}");
         }
     }
@@ -532,12 +549,19 @@ mod tests {
 
     #[test]
     fn csv_with_quotes_commas_and_escaped_quotes() {
-        let t = csv("nation,rise\n\"England (BMA demand)\",35\n\"Wales, \"\"the\"\" west\", \"1,200\"\nScotland , 12.4\n");
+        let t =
+            csv("nation,rise\n\"England (BMA demand)\",35\n\"Wales, \"\"the\"\" west\", \"1,200\"\nScotland , 12.4\n");
         assert_eq!(t.columns, ["nation", "rise"]);
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[0][0].text(), "England (BMA demand)");
         assert_eq!(t.rows[1][0].text(), "Wales, \"the\" west");
-        assert_eq!(t.rows[1][1], Cell::Number { value: 1200.0, text: "1,200".into() });
+        assert_eq!(
+            t.rows[1][1],
+            Cell::Number {
+                value: 1200.0,
+                text: "1,200".into()
+            }
+        );
         assert_eq!(t.rows[2][0], Cell::Text("Scotland".into()));
         assert_eq!(t.rows[2][1].number(), Some(12.4));
         assert_eq!(t.lines, [2, 3, 4]);
@@ -557,7 +581,10 @@ mod tests {
     fn csv_mistakes_are_placed() {
         let e = csv_err("nation,rise\nScotland,12.4\nWales,1,200\n");
         assert_eq!((e.line, e.col), (4 - 1, 9));
-        assert!(e.message.contains("3 values") && e.message.contains("2 columns"), "{e:?}");
+        assert!(
+            e.message.contains("3 values") && e.message.contains("2 columns"),
+            "{e:?}"
+        );
         assert!(e.hint.unwrap().contains("double quotes"));
 
         let e = csv_err("nation,rise\nScotland\n");
@@ -595,7 +622,13 @@ mod tests {
         let t = parse_table(text, DataFormat::Yaml).unwrap();
         assert_eq!(t.columns, ["nation", "rise", "note"]);
         assert_eq!(t.rows[0][1].number(), Some(35.0));
-        assert_eq!(t.rows[1][1], Cell::Number { value: 12.4, text: "12.4".into() });
+        assert_eq!(
+            t.rows[1][1],
+            Cell::Number {
+                value: 12.4,
+                text: "12.4".into()
+            }
+        );
         assert_eq!(t.rows[2][0].text(), "Wales");
         assert_eq!(t.rows[2][1].number(), Some(1200.0));
         assert_eq!(t.rows[0][2], Cell::Text(String::new()));
@@ -627,7 +660,10 @@ mod tests {
 
     #[test]
     fn inline_rows_are_padded_to_the_columns() {
-        let t = Table::from_rows(vec!["a".into(), "b".into()], vec![vec!["x".into(), "35".into()], vec!["y".into()]]);
+        let t = Table::from_rows(
+            vec!["a".into(), "b".into()],
+            vec![vec!["x".into(), "35".into()], vec!["y".into()]],
+        );
         assert_eq!(t.rows[0][1].number(), Some(35.0));
         assert_eq!(t.rows[1][1], Cell::Text(String::new()));
     }

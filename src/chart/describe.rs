@@ -29,7 +29,11 @@ pub(crate) fn describe(spec: &ChartSpec, data: &Prepared) -> String {
         if data.series.len() == 1 || spec.kind == Kind::Bar {
             out.push_str(&by_row(data));
         } else {
-            let parts: Vec<String> = data.series.iter().map(|s| format!("{}: {}", s.name, listed(data, s))).collect();
+            let parts: Vec<String> = data
+                .series
+                .iter()
+                .map(|s| format!("{}: {}", s.name, listed(data, s)))
+                .collect();
             out.push_str(&parts.join(". "));
         }
     } else {
@@ -43,7 +47,11 @@ pub(crate) fn describe(spec: &ChartSpec, data: &Prepared) -> String {
             .series
             .iter()
             .map(|s| {
-                let name = if data.series.len() > 1 { format!("{}: ", s.name) } else { String::new() };
+                let name = if data.series.len() > 1 {
+                    format!("{}: ", s.name)
+                } else {
+                    String::new()
+                };
                 format!("{name}{}", summary(data, s))
             })
             .collect();
@@ -65,7 +73,11 @@ fn by_row(data: &Prepared) -> String {
                 .iter()
                 .map(|s| {
                     let v = shown(data, s.values[i]);
-                    if data.series.len() > 1 { format!("{} {v}", s.name) } else { v }
+                    if data.series.len() > 1 {
+                        format!("{} {v}", s.name)
+                    } else {
+                        v
+                    }
                 })
                 .collect();
             format!("{label}: {}", values.join(", "))
@@ -87,7 +99,12 @@ fn listed(data: &Prepared, s: &Series) -> String {
 
 /// A long series in one sentence: where it starts and ends, its lowest and highest.
 fn summary(data: &Prepared, s: &Series) -> String {
-    let known: Vec<(usize, f64)> = s.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
+    let known: Vec<(usize, f64)> = s
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
+        .collect();
     let (Some(&first), Some(&last)) = (known.first(), known.last()) else {
         return "no data".into();
     };

@@ -28,7 +28,11 @@ impl Ticks {
         let raw = span / target.max(1) as f64;
         let exp = raw.log10().floor() as i32;
         let mag = 10f64.powi(exp);
-        let m = NICE.iter().copied().find(|&m| m * mag >= raw * (1.0 - 1e-9)).unwrap_or(10.0);
+        let m = NICE
+            .iter()
+            .copied()
+            .find(|&m| m * mag >= raw * (1.0 - 1e-9))
+            .unwrap_or(10.0);
         let (m, exp) = if m == 10.0 { (1.0, exp + 1) } else { (m, exp) };
         let step = m * 10f64.powi(exp);
         let decimals = (if m == 2.5 { 1 - exp } else { -exp }).max(0) as usize;
@@ -140,7 +144,10 @@ mod tests {
         assert_eq!(labels(0.0, 0.3), ["0", "0.1", "0.2", "0.3"]);
         assert_eq!(labels(-7.0, 18.0), ["-10", "-5", "0", "5", "10", "15", "20"]);
         assert_eq!(labels(-3.0, -1.0), ["-3", "-2", "-1", "0"]);
-        assert_eq!(labels(0.0, 1_200_000.0), ["0", "250,000", "500,000", "750,000", "1,000,000", "1,250,000"]);
+        assert_eq!(
+            labels(0.0, 1_200_000.0),
+            ["0", "250,000", "500,000", "750,000", "1,000,000", "1,250,000"]
+        );
         assert_eq!(labels(0.0, 1.1), ["0", "0.25", "0.50", "0.75", "1.00", "1.25"]);
         // Nothing to scale: 0 to 1.
         assert_eq!(labels(0.0, 0.0), ["0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
@@ -149,10 +156,21 @@ mod tests {
 
     #[test]
     fn every_step_is_a_nice_one() {
-        for (min, max) in [(0.0, 7.3), (-1e15, 1e15), (0.0, 1e-7), (3.0, 3.0), (-0.001, 0.0), (0.0, 999.9)] {
+        for (min, max) in [
+            (0.0, 7.3),
+            (-1e15, 1e15),
+            (0.0, 1e-7),
+            (3.0, 3.0),
+            (-0.001, 0.0),
+            (0.0, 999.9),
+        ] {
             let t = Ticks::nice(min, max, 5);
             let mantissa = t.step / 10f64.powf(t.step.log10().floor());
-            assert!(NICE.iter().any(|m| (m - mantissa).abs() < 1e-9), "{min} {max}: {}", t.step);
+            assert!(
+                NICE.iter().any(|m| (m - mantissa).abs() < 1e-9),
+                "{min} {max}: {}",
+                t.step
+            );
             assert!(t.lo() <= min.min(0.0) && t.hi() >= max.max(0.0), "{min} {max}: {t:?}");
             assert!(t.values().len() <= 12, "{min} {max}: {t:?}");
         }

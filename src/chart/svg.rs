@@ -41,7 +41,11 @@ fn width(text: &str, size: f64) -> f64 {
 
 /// Writes `<text>`; `anchor` is `start`, `middle` or `end`.
 fn text(out: &mut String, x: f64, y: f64, class: &str, anchor: &str, content: &str) {
-    let anchor = if anchor == "start" { String::new() } else { format!(" text-anchor=\"{anchor}\"") };
+    let anchor = if anchor == "start" {
+        String::new()
+    } else {
+        format!(" text-anchor=\"{anchor}\"")
+    };
     let _ = write!(
         out,
         "<text class=\"{class}\" x=\"{}\" y=\"{}\"{anchor}>{}</text>",
@@ -85,12 +89,20 @@ fn hatch_defs(id: &str, series: usize, h: f64) -> String {
             coord(h.ceil()),
         );
     }
-    if out.is_empty() { out } else { format!("<defs>{out}</defs>") }
+    if out.is_empty() {
+        out
+    } else {
+        format!("<defs>{out}</defs>")
+    }
 }
 
 /// A bar (or legend swatch) of series `k` (1-based).
 fn bar_rect(out: &mut String, id: &str, k: usize, x: f64, y: f64, w: f64, h: f64) {
-    let mask = if k >= 2 { format!(" mask=\"url(#{id}-m{k})\"") } else { String::new() };
+    let mask = if k >= 2 {
+        format!(" mask=\"url(#{id}-m{k})\"")
+    } else {
+        String::new()
+    };
     let _ = write!(
         out,
         "<rect class=\"chart__bar chart__s{k}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{mask}/>",
@@ -198,7 +210,9 @@ pub(crate) fn bar(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
         text(&mut body, 0.0, y + 12.0, "chart__axis-label", "start", label);
         y += 22.0;
     }
-    y += legend(&mut body, data, y, |out, k, x, y| bar_rect(out, &id, k, x, y + 1.0, 20.0, 13.0));
+    y += legend(&mut body, data, y, |out, k, x, y| {
+        bar_rect(out, &id, k, x, y + 1.0, 20.0, 13.0)
+    });
     let max_chars = (W / (LABEL * GLYPH)).floor() as usize;
     for (i, label) in data.labels.iter().enumerate() {
         let _ = write!(body, "<g font-size=\"{LABEL}\">");
@@ -228,7 +242,14 @@ pub(crate) fn bar(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
                     let (tx, anchor) = if v < 0.0 { (a - 4.0, "end") } else { (b + 4.0, "start") };
                     text(&mut body, tx, mid, "chart__value", anchor, &shown(v));
                 }
-                None => text(&mut body, x0 + 4.0, mid, "chart__value chart__value--none", "start", "no data"),
+                None => text(
+                    &mut body,
+                    x0 + 4.0,
+                    mid,
+                    "chart__value chart__value--none",
+                    "start",
+                    "no data",
+                ),
             }
             y += bar_h + 2.0;
         }
@@ -285,7 +306,11 @@ fn polyline(out: &mut String, k: usize, points: &[Option<(f64, f64)>]) {
         }
     }
     let dash = DASHES[(k - 1) % DASHES.len()];
-    let dash = if dash.is_empty() { String::new() } else { format!(" stroke-dasharray=\"{dash}\"") };
+    let dash = if dash.is_empty() {
+        String::new()
+    } else {
+        format!(" stroke-dasharray=\"{dash}\"")
+    };
     let _ = write!(
         out,
         "<path class=\"chart__line chart__s{k}\" d=\"{d}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2.5\" stroke-linejoin=\"round\"{dash}/>"
@@ -363,7 +388,10 @@ pub(crate) fn line(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
         text(&mut body, left - 6.0, y(*v) + 4.0, "chart__tick", "end", label);
     }
 
-    let xs: Vec<f64> = x_positions(&data.labels).into_iter().map(|p| left + p * (right - left)).collect();
+    let xs: Vec<f64> = x_positions(&data.labels)
+        .into_iter()
+        .map(|p| left + p * (right - left))
+        .collect();
     // Labels left to right, each drawn only if it clears the last one drawn.
     let mut clear_from = f64::MIN;
     for (x, label) in xs.iter().zip(&x_labels) {
@@ -383,21 +411,24 @@ pub(crate) fn line(spec: &ChartSpec, data: &Prepared, desc: &str) -> String {
     }
     let mut h = bottom + 24.0;
     if let Some(label) = &spec.x_label {
-        text(&mut body, (left + right) / 2.0, h + 12.0, "chart__axis-label", "middle", label);
+        text(
+            &mut body,
+            (left + right) / 2.0,
+            h + 12.0,
+            "chart__axis-label",
+            "middle",
+            label,
+        );
         h += 18.0;
     }
 
     for (k, s) in data.series.iter().enumerate() {
-        let points: Vec<Option<(f64, f64)>> = s
-            .values
-            .iter()
-            .zip(&xs)
-            .map(|(v, &x)| v.map(|v| (x, y(v))))
-            .collect();
+        let points: Vec<Option<(f64, f64)>> = s.values.iter().zip(&xs).map(|(v, &x)| v.map(|v| (x, y(v)))).collect();
         polyline(&mut body, k + 1, &points);
         let n = points.len();
         for (i, p) in points.iter().enumerate() {
-            let alone = i.checked_sub(1).is_none_or(|j| points[j].is_none()) && points.get(i + 1).is_none_or(Option::is_none);
+            let alone =
+                i.checked_sub(1).is_none_or(|j| points[j].is_none()) && points.get(i + 1).is_none_or(Option::is_none);
             if let Some((px, py)) = p
                 && (n <= MARKERS_MAX || alone)
             {

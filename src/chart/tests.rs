@@ -26,9 +26,15 @@ fn pay() -> Table {
 /// Two series of twelve months.
 fn months() -> Table {
     let mut csv = String::from("month,doctors,nurses\n");
-    let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let names = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     for (i, m) in names.iter().enumerate() {
-        csv.push_str(&format!("{m} 2024,{},{}\n", 2.0 + i as f64 * 0.9, 5.5 - (i as f64 * 0.7).sin() * 2.0));
+        csv.push_str(&format!(
+            "{m} 2024,{},{}\n",
+            2.0 + i as f64 * 0.9,
+            5.5 - (i as f64 * 0.7).sin() * 2.0
+        ));
     }
     parse_table(&csv, DataFormat::Csv).unwrap()
 }
@@ -116,11 +122,7 @@ fn the_same_data_draws_the_same_bytes() {
 
 #[test]
 fn text_is_escaped() {
-    let table = parse_table(
-        "nation,rise\n\"<b>Tom & \"\"Jerry\"\"</b>\",3\n",
-        DataFormat::Csv,
-    )
-    .unwrap();
+    let table = parse_table("nation,rise\n\"<b>Tom & \"\"Jerry\"\"</b>\",3\n", DataFormat::Csv).unwrap();
     let mut s = spec(Kind::Bar, &["rise"]);
     s.title = "A < B & C".into();
     s.unit = Some("<%>".into());
@@ -154,7 +156,10 @@ fn a_line_chart_has_nice_gridlines_a_legend_and_series_apart_without_colour() {
     assert_eq!(count(&svg, "<circle class=\"chart__marker chart__s1\""), 13);
     assert_eq!(count(&svg, "<rect class=\"chart__marker chart__s2\""), 13);
     assert!(svg.contains(">Month</text>") && svg.contains(">Pay rise</text>"));
-    assert!(svg.contains("Line chart of Pay rise by Month, 2 series: doctors, nurses."), "{svg}");
+    assert!(
+        svg.contains("Line chart of Pay rise by Month, 2 series: doctors, nurses."),
+        "{svg}"
+    );
     assert!(no_colours(&svg), "{svg}");
     assert!(painted(&svg) > 1000);
 }
@@ -248,7 +253,10 @@ fn grouped_bars_are_hatched_and_have_a_legend() {
     assert_eq!(count(&svg, "class=\"chart__bar chart__s2\""), 3); // two bars and the legend
     assert_eq!(count(&svg, "mask=\"url(#chart-1-m2)\""), 3);
     assert!(svg.contains(">-£2</text>") && svg.contains(">£6</text>"));
-    assert!(svg.contains("A: doctors £3, nurses £4, porters £5; B: doctors £6, nurses -£2, porters no data."), "{svg}");
+    assert!(
+        svg.contains("A: doctors £3, nurses £4, porters £5; B: doctors £6, nurses -£2, porters no data."),
+        "{svg}"
+    );
     assert!(no_colours(&svg), "{svg}");
     assert!(painted(&svg) > 500);
 }
@@ -262,7 +270,9 @@ fn long_series_are_summed_up() {
     let table = parse_table(&csv, DataFormat::Csv).unwrap();
     let svg = draw(&spec(Kind::Line, &["rise"]), &table).unwrap();
     assert!(
-        svg.contains("20 points, from Y0 to Y19. starts at 0% (Y0), ends at 19% (Y19); lowest 0% (Y0), highest 50% (Y7).</desc>"),
+        svg.contains(
+            "20 points, from Y0 to Y19. starts at 0% (Y0), ends at 19% (Y19); lowest 0% (Y0), highest 50% (Y7).</desc>"
+        ),
         "{svg}"
     );
 }
@@ -289,22 +299,40 @@ fn problems_name_the_column_and_the_row() {
 
     let table = parse_table("nation,rise\nScotland,12.4\nEngland,35%\n", DataFormat::Csv).unwrap();
     let e = draw(&spec(Kind::Bar, &["rise"]), &table).unwrap_err();
-    assert!(e.message.contains("`35%`") && e.message.contains("row 2") && e.message.contains("`England`"), "{e:?}");
+    assert!(
+        e.message.contains("`35%`") && e.message.contains("row 2") && e.message.contains("`England`"),
+        "{e:?}"
+    );
     assert_eq!(e.line, Some(3));
     assert!(e.hint.unwrap().contains("unit=\"%\""));
 
-    let e = draw(&spec(Kind::Bar, &["rise"]), &parse_table("nation,rise\nA,1e16\n", DataFormat::Csv).unwrap()).unwrap_err();
+    let e = draw(
+        &spec(Kind::Bar, &["rise"]),
+        &parse_table("nation,rise\nA,1e16\n", DataFormat::Csv).unwrap(),
+    )
+    .unwrap_err();
     assert!(e.message.contains("too large"), "{e:?}");
-    let e = draw(&spec(Kind::Bar, &["rise"]), &parse_table("nation,rise\nA,\n", DataFormat::Csv).unwrap()).unwrap_err();
+    let e = draw(
+        &spec(Kind::Bar, &["rise"]),
+        &parse_table("nation,rise\nA,\n", DataFormat::Csv).unwrap(),
+    )
+    .unwrap_err();
     assert!(e.message.contains("no values"), "{e:?}");
-    let e = draw(&spec(Kind::Bar, &["rise"]), &parse_table("nation,rise\n", DataFormat::Csv).unwrap()).unwrap_err();
+    let e = draw(
+        &spec(Kind::Bar, &["rise"]),
+        &parse_table("nation,rise\n", DataFormat::Csv).unwrap(),
+    )
+    .unwrap_err();
     assert!(e.message.contains("no rows"), "{e:?}");
     let e = draw(&spec(Kind::Bar, &[]), &pay()).unwrap_err();
     assert!(e.hint.unwrap().contains("y="));
     let e = draw(&spec(Kind::Bar, &["rise"; 5]), &pay()).unwrap_err();
     assert!(e.message.contains("5 series"));
     // Inline rows have no line to point at.
-    let t = Table::from_rows(vec!["nation".into(), "rise".into()], vec![vec!["A".into(), "n/a".into()]]);
+    let t = Table::from_rows(
+        vec!["nation".into(), "rise".into()],
+        vec![vec!["A".into(), "n/a".into()]],
+    );
     assert_eq!(draw(&spec(Kind::Bar, &["rise"]), &t).unwrap_err().line, None);
 }
 
@@ -312,7 +340,10 @@ fn problems_name_the_column_and_the_row() {
 fn chart_types_by_name() {
     assert_eq!(Kind::parse("bar").unwrap(), Kind::Bar);
     assert_eq!(Kind::parse(" Line ").unwrap(), Kind::Line);
-    assert_eq!(Kind::parse("bars").unwrap_err().hint.as_deref(), Some("did you mean `bar`?"));
+    assert_eq!(
+        Kind::parse("bars").unwrap_err().hint.as_deref(),
+        Some("did you mean `bar`?")
+    );
     assert!(Kind::parse("pie").unwrap_err().message.contains("`pie`"));
 }
 
@@ -353,7 +384,10 @@ fn the_template_shows_the_chart_its_source_and_its_data() {
     assert!(html.contains("<div class=\"chart__image\"><svg "));
     assert!(html.contains("<span>Source: BBC News, 2024</span>"), "{html}");
     assert!(html.contains("<summary>Data table</summary>"));
-    assert!(html.contains("<th scope=\"col\">nation</th>") && html.contains("<th scope=\"col\">rise</th>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"col\">nation</th>") && html.contains("<th scope=\"col\">rise</th>"),
+        "{html}"
+    );
     assert!(html.contains("<th scope=\"row\">England (BMA demand)</th>") && html.contains("<td>12.4</td>"));
     assert!(!html.contains("download"), "{html}");
 
@@ -362,58 +396,44 @@ fn the_template_shows_the_chart_its_source_and_its_data() {
         ("series", serde_json::json!(["rise"])),
         ("source", "".into()),
     ]);
-    assert!(html.contains("<a class=\"chart__download\" href=\"/data/pay.csv\" download>Download the data</a>"), "{html}");
-    assert!(html.contains("<th scope=\"col\">rise (%)</th>") && html.contains("<th scope=\"col\">nation</th>"), "{html}");
+    assert!(
+        html.contains("<a class=\"chart__download\" href=\"/data/pay.csv\" download>Download the data</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<th scope=\"col\">rise (%)</th>") && html.contains("<th scope=\"col\">nation</th>"),
+        "{html}"
+    );
     assert!(!html.contains("Source:"));
 }
 
-#[test]
-#[ignore = "writes the demo page for screenshots"]
-fn demo_page() {
-    let bar = figure(&[("data_url", "pay.csv".into()), ("series", serde_json::json!(["rise"]))]);
-    let mut ctx_line = line_spec();
-    ctx_line.id = "chart-2".into();
-    ctx_line.title = "Waiting times by month".into();
-    ctx_line.y_label = Some("Median wait".into());
-    ctx_line.unit = Some("weeks".into());
-    let line_svg = draw(&ctx_line, &months()).unwrap();
-    let line = figure(&[("svg", line_svg.into()), ("id", "chart-2".into()), ("title", "Waiting times by month".into()), ("caption", "".into()), ("unit", "weeks".into()), ("columns", serde_json::json!(months().columns)), ("rows", serde_json::json!(months().text_rows()))]);
-    let grouped = parse_table(
-        "region,2023,2024,2025\nNorth East,3.1,-1.5,2\nLondon and the South East of England,4.2,2.8,\nWales,-0.5,1.2,3.3\n",
-        DataFormat::Csv,
-    )
-    .unwrap();
-    let mut g = spec(Kind::Bar, &["2023", "2024", "2025"]);
-    g.x = "region".into();
-    g.id = "chart-3".into();
-    g.y_label = Some("Change in real pay".into());
-    let g_svg = draw(&g, &grouped).unwrap();
-    let grouped = figure(&[("svg", g_svg.into()), ("id", "chart-3".into()), ("title", "Real pay by region".into()), ("columns", serde_json::json!(grouped.columns)), ("rows", serde_json::json!(grouped.text_rows()))]);
-    let line = format!("{line}{grouped}");
-    let css = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/explainer/static/style.css");
-    let page = format!("<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'><link rel=stylesheet href='file://{css}'><body><main><article class='article wrap'><div class='prose'><p>Some text before the chart, to compare sizes.</p>{bar}{line}</div></article></main></body></html>");
-    std::fs::write("/tmp/chartdemo/demo.html", page).unwrap();
-}
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
-#[test]
-fn a_word_unit_labels_the_axis_and_a_symbol_every_tick() {
-    let mut s = line_spec();
-    s.unit = Some("weeks".into());
-    let svg = draw(&s, &months()).unwrap();
-    assert!(svg.contains(">Pay rise (weeks)</text>") && svg.contains(">10.0</text>"), "{svg}");
-    assert!(!svg.contains("10.0\u{a0}weeks</text>"));
-    assert!(svg.contains("starts at 2\u{a0}weeks") || svg.contains("Jan 2024 2\u{a0}weeks"), "{svg}");
-    s.unit = Some("£".into());
-    let svg = draw(&s, &months()).unwrap();
-    assert!(svg.contains(">£10.0</text>") && svg.contains(">Pay rise</text>"), "{svg}");
-}
+    /// Any text reads as a table or a placed problem, never a panic.
+    #[test]
+    fn any_data_text_parses_or_is_placed(text in "[a-z0-9,\"\\n\r .%-]{0,80}") {
+        let lines = text.replace("\r\n", "\n").replace('\r', "\n").split('\n').count();
+        for format in [DataFormat::Csv, DataFormat::Yaml] {
+            match parse_table(&text, format) {
+                Ok(t) => proptest::prop_assert!(t.rows.iter().all(|r| r.len() == t.columns.len())),
+                Err(e) => proptest::prop_assert!(e.line >= 1 && e.col >= 1 && e.line <= lines, "{e:?}"),
+            }
+        }
+    }
 
-#[test]
-fn negative_bars_go_left_of_a_zero_line() {
-    let table = parse_table("nation,rise\nA,-5\nB,10\n", DataFormat::Csv).unwrap();
-    let svg = draw(&spec(Kind::Bar, &["rise"]), &table).unwrap();
-    assert_eq!(count(&svg, "class=\"chart__axis\""), 2, "{svg}");
-    assert!(svg.contains("text-anchor=\"end\">-5%</text>"), "{svg}");
-    // All positive: bars share their left edge, no line needed.
-    assert_eq!(count(&draw(&spec(Kind::Bar, &["rise"]), &pay()).unwrap(), "class=\"chart__axis\""), 0);
+    /// Any values draw a chart a renderer reads.
+    #[test]
+    fn any_values_draw(values in proptest::collection::vec(proptest::option::of(-1e15f64..1e15), 1..40), line in proptest::bool::ANY) {
+        let rows = values.iter().enumerate().map(|(i, v)| vec![format!("r{i}"), v.map_or(String::new(), |v| v.to_string())]).collect();
+        let table = Table::from_rows(vec!["nation".into(), "rise".into()], rows);
+        let kind = if line { Kind::Line } else { Kind::Bar };
+        match draw(&spec(kind, &["rise"]), &table) {
+            Ok(svg) => {
+                proptest::prop_assert!(!svg.contains("NaN") && !svg.contains("inf"));
+                usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
+            }
+            Err(e) => proptest::prop_assert!(values.iter().all(Option::is_none), "{e:?}"),
+        }
+    }
 }
