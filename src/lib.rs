@@ -25,6 +25,7 @@
 
 pub(crate) mod anchors;
 pub(crate) mod cards;
+pub(crate) mod chart;
 pub(crate) mod components;
 pub mod config;
 pub mod content;
