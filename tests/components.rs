@@ -256,3 +256,46 @@ fn a_link_to_a_missing_anchor_is_an_error() {
         site("## Heading {#mine}\n\n[a](other.md#the-bill) [b](#mine) [c](#sources-title) [d](#source-1) [@paper]\n");
     f.build_ok();
 }
+
+#[test]
+fn a_chart_draws_its_data_file_with_a_table_and_a_download_link() {
+    let f = site("{{ chart(data=\"pay.csv\", title=\"Pay rises\", unit=\"%\", source=\"The Paper\") }}\n");
+    f.write("content/explainers/pay.csv", "nation,rise\nEngland (BMA demand),35\nScotland,12.4\nWales,12.4\n");
+    f.build_ok();
+    let html = page(&f);
+    assert!(html.contains("<figure class=\"chart\""), "{html}");
+    assert!(html.contains("role=\"img\""), "{html}");
+    assert!(html.matches("<rect").count() >= 3, "{html}");
+    assert!(html.contains("<th scope=\"row\">Scotland</th>"), "{html}");
+    assert!(html.contains("<td>12.4</td>"), "{html}");
+    assert!(html.contains("href=\"/sub/explainers/pay.csv\" download"), "{html}");
+    assert!(f.exists("public/explainers/pay.csv"));
+}
+
+#[test]
+fn a_chart_takes_rows_written_in_the_shortcode() {
+    let f = site("{{ chart(type=\"line\", rows=[[\"2022\", 1], [\"2023\", 5]], columns=[\"year\", \"strikes\"], title=\"Strikes\") }}\n");
+    f.build_ok();
+    let html = page(&f);
+    assert!(html.contains("<th scope=\"row\">2023</th>") && html.contains("<td>5</td>"), "{html}");
+    assert!(!html.contains("chart__download"), "{html}");
+}
+
+#[test]
+fn chart_mistakes_name_the_shortcode_and_the_data() {
+    let err = error_of("{{ chart(data=\"pay.cvs\", title=\"T\") }}\n");
+    assert!(err.contains("pay.md:6:15: `pay.cvs` does not exist"), "{err}");
+    let f = site("{{ chart(data=\"pay.csv\", y=\"rse\", title=\"T\") }}\n");
+    f.write("content/explainers/pay.csv", "nation,rise\nScotland,12.4\n");
+    let err = f.build_err();
+    assert!(err.contains("pay.md:6:"), "{err}");
+    assert!(err.contains("rise"), "{err}");
+    let f = site("{{ chart(data=\"pay.csv\", title=\"T\") }}\n");
+    f.write("content/explainers/pay.csv", "nation,rise\nScotland,12.4\nWales,35%\n");
+    let err = f.build_err();
+    assert!(err.contains("pay.csv, line 3") || err.contains("pay.csv:3:"), "{err}");
+    let err = error_of("{{ chart(title=\"T\") }}\n");
+    assert!(err.contains("a chart needs its data"), "{err}");
+    let err = error_of("{{ chart(type=\"pie\", rows=[[\"a\", 1]], columns=[\"k\", \"v\"], title=\"T\") }}\n");
+    assert!(err.contains("there is no chart type `pie`"), "{err}");
+}
