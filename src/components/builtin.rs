@@ -109,7 +109,7 @@ pub(crate) const SPECS: &[Spec] = &[
     },
     Spec {
         name: "pullquote",
-        params: &[req("person", Text), opt("source", Text)],
+        params: &[req("person", Text), opt("source", Text), opt("note", Text)],
         body: Body::Required,
         example: r#"{% pullquote(person="bma", source="mirror-2024-07") %}The words, exactly.{% end %}"#,
         prepare: pullquote,
