@@ -299,3 +299,51 @@ fn chart_mistakes_name_the_shortcode_and_the_data() {
     let err = error_of("{{ chart(type=\"pie\", rows=[[\"a\", 1]], columns=[\"k\", \"v\"], title=\"T\") }}\n");
     assert!(err.contains("there is no chart type `pie`"), "{err}");
 }
+
+/// A PNG of `w` x `h` pixels, a gradient (so resizing has work to do).
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().unwrap();
+    let data: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            let (x, y) = (i % w, i / w);
+            [(x * 255 / w) as u8, (y * 255 / h) as u8, 128]
+        })
+        .collect();
+    writer.write_image_data(&data).unwrap();
+    writer.finish().unwrap();
+    bytes
+}
+
+#[test]
+fn every_example_of_the_components_guide_builds() {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/components.md")).unwrap();
+    let mut examples = Vec::new();
+    for section in guide.split("\n### `").skip(1) {
+        let name = section.split('`').next().unwrap();
+        let block = section
+            .split_once("```md\n")
+            .and_then(|(_, rest)| rest.split_once("```"))
+            .map(|(code, _)| code.to_string())
+            .unwrap_or_else(|| panic!("the guide's `{name}` has no ```md example"));
+        assert!(block.contains(&format!("{name}(")), "the `{name}` example uses it: {block}");
+        examples.push((name.to_string(), block));
+    }
+    let names: Vec<&str> = examples.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["figure", "chart", "callout", "pullquote", "timeline", "person", "figure_value"],
+        "every component has its section"
+    );
+    let body: String = examples.iter().map(|(_, b)| format!("{b}\n")).collect();
+    let f = site(&body);
+    f.write_bytes("content/explainers/ward.png", &png(900, 600));
+    f.build_ok();
+    let html = page(&f);
+    for class in ["class=\"figure", "class=\"chart\"", "callout--unknown", "class=\"pullquote\"", "inline-timeline", "person-link", "figure-value"] {
+        assert!(html.contains(class), "{class} in\n{html}");
+    }
+}
