@@ -29,6 +29,7 @@ pub mod content;
 pub(crate) mod convert;
 pub mod date;
 pub mod error;
+pub(crate) mod images;
 pub(crate) mod feeds;
 pub mod markdown;
 pub mod model;
