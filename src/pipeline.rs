@@ -380,10 +380,7 @@ pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &dyn Fn(&str) -> bool
         dest: a.dest.clone(),
     }));
     // Resized images, from their cache; one copy of an image two pages show.
-    let mut images: Vec<&crate::model::UsedImage> = (site.pages.iter().map(|p| &p.html.uses))
-        .chain(site.sections.iter().chain(&site.timeline_section).map(|s| &s.uses))
-        .flat_map(|u| &u.images)
-        .collect();
+    let mut images: Vec<&crate::model::UsedImage> = site.used_images().collect();
     images.sort_by(|a, b| a.dest.cmp(&b.dest));
     images.dedup_by(|a, b| a.dest == b.dest);
     copies.list.extend(images.into_iter().map(|i| Copy {
@@ -440,6 +437,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
                         .filter_map(|which| card(&site, which).map(|c| c.key()))
                         .collect();
                     crate::cards::prune(&cards, &keep);
+                    let images = site.used_images().map(|i| i.dest.clone()).collect();
+                    crate::images::prune(&image_cache(out), &images);
                     copies
                 }
                 Err(e) => {

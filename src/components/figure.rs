@@ -10,9 +10,6 @@ use crate::model::UsedImage;
 use crate::model::Uses;
 use crate::shortcode::{Shortcode, Value};
 
-/// The layout's widest column is about 44rem: a phone gets the full width.
-const SIZES: &str = "(min-width: 48rem) 44rem, 100vw";
-
 pub(super) fn prepare(
     c: &Components,
     sc: &Shortcode,
@@ -80,7 +77,7 @@ pub(super) fn prepare(
     }
     ctx.insert("src", &src);
     ctx.insert("srcset", &srcset.join(", "));
-    ctx.insert("sizes", SIZES);
+    ctx.insert("sizes", crate::images::SIZES);
     ctx.insert("width", &image.width);
     ctx.insert("height", &image.height);
     ctx.insert("alt", text(sc, "alt").unwrap_or(""));

@@ -459,6 +459,13 @@ impl Site {
         format!("{}{path}", self.base_path)
     }
 
+    /// The resized images pages and section intros show (one per use).
+    pub fn used_images(&self) -> impl Iterator<Item = &UsedImage> {
+        let pages = self.pages.iter().map(|p| &p.html.uses);
+        let sections = self.sections.iter().chain(&self.timeline_section).map(|s| &s.uses);
+        pages.chain(sections).flat_map(|u| &u.images)
+    }
+
     /// The page of a person of `people:` (`/people/streeting/`).
     pub fn person_url(&self, id: &str) -> String {
         self.url(&format!("/people/{}/", url_segment(id)))
