@@ -63,6 +63,11 @@ const ENCODING_VERSION: u32 = 1;
 
 const JPEG_QUALITY: u8 = 80;
 
+/// PNGs are mostly charts and screenshots: flat colour, which fast
+/// compression handles nearly as well as the default, in a fraction of
+/// the time (see the `cost` test).
+const PNG_COMPRESSION: CompressionType = CompressionType::Fast;
+
 /// Catmull-Rom: as sharp as Lanczos3 to the eye for downscaling photos,
 /// with a kernel two thirds the size (see the `cost` test for the timing).
 const FILTER: FilterType = FilterType::CatmullRom;
@@ -303,14 +308,26 @@ fn make(source: &Path, bytes: &[u8], hash: &str, cache: &Path, widths: &[u32]) -
     // than ours (an optimised screenshot) and needs no turning.
     let original = (ext == "png" && orientation == Orientation::NoTransforms).then_some(bytes);
     let missing: Vec<&Variant> = (resized.variants.iter()).filter(|v| !cached_file(cache, v).is_file()).collect();
+    // The widest variant is made from the original and the others from it:
+    // resizing costs in proportion to the pixels read, and the widest has
+    // a third of a 12-megapixel photo's. (Always from the widest, even when
+    // it is cached, so that a variant's bytes do not depend on the cache.)
+    let Some(widest) = resized.variants.last().filter(|_| !missing.is_empty()) else {
+        write_info(cache, hash, info)?;
+        return Ok(resized);
+    };
+    let base = match widest.width == info.width {
+        true => image,
+        false => image.resize_exact(widest.width, widest.height, FILTER),
+    };
     let encoded: Vec<(PathBuf, Vec<u8>)> = missing
         .par_iter()
         .map(|v| {
             let smaller;
-            let out = match v.width == info.width {
-                true => &image,
+            let out = match v.width == widest.width {
+                true => &base,
                 false => {
-                    smaller = image.resize_exact(v.width, v.height, FILTER);
+                    smaller = base.resize_exact(v.width, v.height, FILTER);
                     &smaller
                 }
             };
@@ -363,7 +380,7 @@ fn encode(image: &DynamicImage, ext: &str, icc: Option<Vec<u8>>) -> Result<Vec<u
             encoder.write_image(image.as_bytes(), w, h, colour)
         }
         _ => {
-            let mut encoder = PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive);
+            let mut encoder = PngEncoder::new_with_quality(&mut out, PNG_COMPRESSION, PngFilter::Adaptive);
             if let Some(icc) = icc {
                 let _ = encoder.set_icc_profile(icc);
             }
@@ -1094,6 +1111,92 @@ mod tests {
         assert_eq!(decodes(), d);
     }
 
+    /// The theme's `figure` shortcode with `fields` set over a linked,
+    /// captioned, credited figure's.
+    fn figure(fields: &[(&str, serde_json::Value)]) -> String {
+        let mut tera = tera::Tera::new();
+        let name = "shortcodes/figure.html";
+        let source = include_str!("../themes/explainer/templates/shortcodes/figure.html");
+        tera.add_raw_template(name, source).unwrap();
+        let mut ctx = tera::Context::new();
+        let defaults = [
+            ("src", "/processed/abc-1600.jpg".into()),
+            ("srcset", "/processed/abc-800.jpg 800w, /processed/abc-1600.jpg 1600w".into()),
+            ("sizes", SIZES.into()),
+            ("width", 4000.into()),
+            ("height", 3000.into()),
+            ("alt", "A ward at night".into()),
+            ("decorative", false.into()),
+            ("caption", "The ward <em>after</em> the cuts".into()),
+            ("credit", "Photo: A & B".into()),
+            ("link", "/full.jpg".into()),
+            ("id", "ward".into()),
+        ];
+        for (k, v) in defaults.into_iter().chain(fields.iter().cloned()) {
+            ctx.insert(k.to_string(), &v);
+        }
+        tera.render(name, &ctx).unwrap()
+    }
+
+    #[test]
+    fn the_figure_template() {
+        let html = figure(&[]);
+        assert!(html.starts_with("<figure class=\"figure\" id=\"ward\"><a class=\"figure__link\" href=\"/full.jpg\"><img"), "{html}");
+        for part in [
+            "src=\"/processed/abc-1600.jpg\"",
+            "srcset=\"/processed/abc-800.jpg 800w, /processed/abc-1600.jpg 1600w\"",
+            &format!("sizes=\"{SIZES}\""),
+            "width=\"4000\" height=\"3000\"",
+            "alt=\"A ward at night\" loading=\"lazy\" decoding=\"async\"></a>",
+            "<figcaption class=\"figure__caption\">The ward <em>after</em> the cuts<span class=\"credit\">Photo: A &amp; B</span></figcaption>",
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        // Markdown around it must not see an indented line or a blank one.
+        assert!(html.lines().all(|l| !l.starts_with(' ') && !l.trim().is_empty()), "{html}");
+        // Nothing empty: no link, caption, credit, id or srcset.
+        let bare = figure(&[
+            ("link", "".into()),
+            ("caption", "".into()),
+            ("credit", "".into()),
+            ("id", "".into()),
+            ("srcset", "".into()),
+        ]);
+        assert_eq!(
+            bare,
+            "<figure class=\"figure\"><img class=\"figure__img\" src=\"/processed/abc-1600.jpg\" width=\"4000\" height=\"3000\" \
+             alt=\"A ward at night\" loading=\"lazy\" decoding=\"async\">\n</figure>\n"
+        );
+        // A credit alone; a decorative image has an empty alt; alt is escaped.
+        let html = figure(&[("caption", "".into()), ("decorative", true.into())]);
+        assert!(html.contains("<figcaption class=\"figure__caption\"><span class=\"credit\">"), "{html}");
+        assert!(html.contains(" alt=\"\" "), "{html}");
+        let html = figure(&[("alt", "\"quoted\" <b>".into())]);
+        assert!(html.contains("alt=\"&quot;quoted&quot; &lt;b&gt;\""), "{html}");
+    }
+
+    /// A photo-like picture: smooth light and shade with grain.
+    fn photo(w: u32, h: u32) -> image::RgbImage {
+        let mut seed = 1u32;
+        image::RgbImage::from_fn(w, h, |x, y| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let grain = (seed >> 28) as f32;
+            let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+            let v = |a: f32| (a * 200.0 + grain * 3.0).min(255.0) as u8;
+            image::Rgb([v(fx), v(fy), v(((fx * 9.0).sin() + (fy * 7.0).cos() + 2.0) / 4.0)])
+        })
+    }
+
+    /// A chart-like picture: flat colour, bars and grid lines.
+    fn chart(w: u32, h: u32) -> image::RgbImage {
+        image::RgbImage::from_fn(w, h, |x, y| match (x % 100 < 2 || y % 100 < 2, (x / 150) % 3, y > h - (x / 150 * 37) % h) {
+            (true, _, _) => image::Rgb([200, 200, 200]),
+            (false, 0, true) => image::Rgb([165, 23, 14]),
+            (false, 1, true) => image::Rgb([11, 79, 148]),
+            _ => image::Rgb([255, 255, 255]),
+        })
+    }
+
     /// The time variants take, cold and warm:
     /// `cargo test --release --lib images::tests::cost -- --ignored --nocapture`.
     #[test]
@@ -1102,27 +1205,34 @@ mod tests {
         use std::time::Instant;
         let (dir, cache) = dirs();
         let jpeg = dir.path().join("photo.jpg");
-        write_jpeg(&jpeg, 4000, 3000, 0, None);
+        photo(4000, 3000).save_with_format(&jpeg, ImageFormat::Jpeg).unwrap();
         let png = dir.path().join("chart.png");
-        write_png(&png, 2000, 1500, 0);
+        chart(2000, 1500).save_with_format(&png, ImageFormat::Png).unwrap();
         for src in [&jpeg, &png] {
             let bytes = std::fs::read(src).unwrap();
             let t = Instant::now();
             let decoded = open(src, &bytes).and_then(|d| DynamicImage::from_decoder(d).map_err(|e| undecodable(src, &e.to_string())));
             let decode = t.elapsed();
             let image = eight_bit(decoded.unwrap(), "jpg");
+            let (w, h) = (1600, 1600 * image.height() / image.width());
             let t = Instant::now();
-            let one = image.resize_exact(1600, 1200, FILTER);
+            let one = image.resize_exact(w, h, FILTER);
             let resize_one = t.elapsed();
             let t = Instant::now();
-            std::hint::black_box(image.resize_exact(1600, 1200, FilterType::Lanczos3));
+            std::hint::black_box(image.resize_exact(w, h, FilterType::Lanczos3));
             let lanczos = t.elapsed();
             let t = Instant::now();
-            std::hint::black_box(encode(&one, "jpg", None).unwrap());
-            let jpeg_1600 = t.elapsed();
-            let t = Instant::now();
-            std::hint::black_box(encode(&one, "png", None).unwrap());
-            let png_1600 = t.elapsed();
+            let jpeg_1600 = encode(&one, "jpg", None).unwrap().len();
+            let jpeg_time = t.elapsed();
+            let mut png_sizes = Vec::new();
+            for level in [CompressionType::Fast, CompressionType::Default] {
+                let t = Instant::now();
+                let mut out = Vec::new();
+                PngEncoder::new_with_quality(&mut out, level, PngFilter::Adaptive)
+                    .write_image(one.as_bytes(), w, h, one.color().into())
+                    .unwrap();
+                png_sizes.push(format!("{level:?} {:.2?} {} KB", t.elapsed(), out.len() / 1024));
+            }
             let t = Instant::now();
             let r = resize(src, &cache, WIDTHS).unwrap();
             let cold = t.elapsed();
@@ -1135,13 +1245,16 @@ mod tests {
             let t = Instant::now();
             std::hint::black_box(content_hash(&std::fs::read(src).unwrap()));
             let read_and_hash = t.elapsed();
+            let made: Vec<String> = (r.variants.iter())
+                .map(|v| format!("{} {} KB", v.width, std::fs::metadata(cached_file(&cache, v)).unwrap().len() / 1024))
+                .collect();
             println!(
-                "{} ({} KB): cold {cold:.2?} for {} variants (decode {decode:.2?}, one resize to 1600 {resize_one:.2?} \
-                 (Lanczos3 {lanczos:.2?}), JPEG 1600 {jpeg_1600:.2?}, PNG 1600 {png_1600:.2?}); warm {warm:.2?}; \
+                "{} ({} KB): cold {cold:.2?} for {made:?}\n  decode {decode:.2?}, one resize to 1600 {resize_one:.2?} \
+                 (Lanczos3 {lanczos:.2?}), JPEG 1600 {jpeg_time:.2?} {} KB, PNG 1600 {png_sizes:?}\n  warm {warm:.2?}; \
                  reading and hashing instead {read_and_hash:.2?}",
                 src.display(),
                 bytes.len() / 1024,
-                r.variants.len(),
+                jpeg_1600 / 1024,
             );
         }
     }
