@@ -86,6 +86,7 @@ fn page_html(p: &Page, components: &Components, glossary: &Glossary) -> (PageHtm
     };
     let mut uses = Uses::default();
     let (body, mut found) = components.render(p.text.body(), scope, &mut uses);
+    found.extend(components.missing_files(&p.rel, &body.files));
     // Markdown inside front matter: its problems point at the text's line
     // within its own key and item.
     let mut snippet = |key: &str, item: usize, text: &str| {
@@ -130,6 +131,7 @@ fn section_html(s: &Section, components: &Components, glossary: &Glossary) -> (R
         },
     };
     let mut uses = Uses::default();
-    let (rendered, found) = components.render(s.text.body(), scope, &mut uses);
+    let (rendered, mut found) = components.render(s.text.body(), scope, &mut uses);
+    found.extend(components.missing_files(&rel, &rendered.files));
     (rendered, uses, diagnostics(&file, &s.text.text, found))
 }

@@ -269,7 +269,17 @@ fn scaled_height(info: Info, width: u32) -> u32 {
 fn make(source: &Path, bytes: &[u8], hash: &str, cache: &Path, widths: &[u32]) -> Result<Resized, ImageProblem> {
     if is_svg(source) {
         let (width, height) = svg_size(source, bytes)?;
-        return store_as_is(cache, hash, bytes, Info { width, height, ext: "svg" }, widths);
+        return store_as_is(
+            cache,
+            hash,
+            bytes,
+            Info {
+                width,
+                height,
+                ext: "svg",
+            },
+            widths,
+        );
     }
     let mut decoder = open(source, bytes)?;
     let (width, height) = checked_size(source, decoder.dimensions())?;
@@ -277,7 +287,17 @@ fn make(source: &Path, bytes: &[u8], hash: &str, cache: &Path, widths: &[u32]) -
         return Err(undecodable(source, "the JPEG data stops before its end"));
     }
     if format_of(bytes) == Some(ImageFormat::Gif) {
-        return store_as_is(cache, hash, bytes, Info { width, height, ext: "gif" }, widths);
+        return store_as_is(
+            cache,
+            hash,
+            bytes,
+            Info {
+                width,
+                height,
+                ext: "gif",
+            },
+            widths,
+        );
     }
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
@@ -307,7 +327,9 @@ fn make(source: &Path, bytes: &[u8], hash: &str, cache: &Path, widths: &[u32]) -
     // The original as it is serves as the full-size PNG when it is smaller
     // than ours (an optimised screenshot) and needs no turning.
     let original = (ext == "png" && orientation == Orientation::NoTransforms).then_some(bytes);
-    let missing: Vec<&Variant> = (resized.variants.iter()).filter(|v| !cached_file(cache, v).is_file()).collect();
+    let missing: Vec<&Variant> = (resized.variants.iter())
+        .filter(|v| !cached_file(cache, v).is_file())
+        .collect();
     // The widest variant is made from the original and the others from it:
     // resizing costs in proportion to the pixels read, and the widest has
     // a third of a 12-megapixel photo's. (Always from the widest, even when
@@ -399,7 +421,10 @@ fn open<'a>(source: &Path, bytes: &'a [u8]) -> Result<impl ImageDecoder + 'a, Im
             format!("use a {SUPPORTED} file"),
         ));
     };
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif) {
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif
+    ) {
         return Err(ImageProblem::new(
             format!(
                 "{} is a {} image, which dossier cannot resize",
@@ -442,7 +467,9 @@ fn jpeg_is_whole(b: &[u8]) -> bool {
             0xFF => i += 1,
             0x01 | 0xD0..=0xD7 => i += 2,
             marker => {
-                let Some(len) = length(i + 2).filter(|&l| l >= 2) else { return false };
+                let Some(len) = length(i + 2).filter(|&l| l >= 2) else {
+                    return false;
+                };
                 i += 2 + len;
                 if marker == 0xDA {
                     i = next_marker(b, i);
@@ -612,7 +639,10 @@ impl Stamp {
         #[cfg(unix)]
         let (changed, inode) = {
             use std::os::unix::fs::MetadataExt;
-            (i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()), meta.ino())
+            (
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+                meta.ino(),
+            )
         };
         #[cfg(not(unix))]
         let (changed, inode) = (0, 0);
@@ -670,14 +700,18 @@ mod index {
 
     /// Whether any source is noted as having the content `hash`.
     pub(super) fn mentions(cache: &Path, hash: &str) -> bool {
-        let Ok(entries) = std::fs::read_dir(cache.join("index")) else { return false };
+        let Ok(entries) = std::fs::read_dir(cache.join("index")) else {
+            return false;
+        };
         (entries.filter_map(Result::ok))
             .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.split(' ').next() == Some(hash)))
     }
 
     /// Keeps the notes whose content hash passes `keep`.
     pub(super) fn retain(cache: &Path, keep: &dyn Fn(&str) -> bool) {
-        let Ok(entries) = std::fs::read_dir(cache.join("index")) else { return };
+        let Ok(entries) = std::fs::read_dir(cache.join("index")) else {
+            return;
+        };
         for e in entries.filter_map(Result::ok) {
             let text = std::fs::read_to_string(e.path()).unwrap_or_default();
             if !keep(text.split(' ').next().unwrap_or("")) {
@@ -722,7 +756,9 @@ mod tests {
             encoder.set_exif_metadata(exif).unwrap();
         }
         let img = picture(w, h, seed);
-        encoder.write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8).unwrap();
+        encoder
+            .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+            .unwrap();
         std::fs::write(path, bytes).unwrap();
     }
 
@@ -787,7 +823,9 @@ mod tests {
         // Exactly one of the widths: no duplicate.
         let src = dir.path().join("exact.png");
         write_png(&src, 800, 10, 0);
-        let widths: Vec<u32> = (resize(&src, &cache, WIDTHS).unwrap().variants.iter()).map(|v| v.width).collect();
+        let widths: Vec<u32> = (resize(&src, &cache, WIDTHS).unwrap().variants.iter())
+            .map(|v| v.width)
+            .collect();
         assert_eq!(widths, [480, 800]);
         // Narrower than all of them: just the original's size.
         let src = dir.path().join("icon.png");
@@ -888,7 +926,12 @@ mod tests {
         let hash = ra.variants[0].file["processed/".len()..].split('-').next().unwrap();
         assert_eq!(
             names(&cache),
-            [format!("{hash}-480.png"), format!("{hash}-500.png"), format!("{hash}.txt"), "index".into()]
+            [
+                format!("{hash}-480.png"),
+                format!("{hash}-500.png"),
+                format!("{hash}.txt"),
+                "index".into()
+            ]
         );
         assert_eq!(names(&cache.join("index")).len(), 1);
         // What was pruned is made again when asked for.
@@ -905,14 +948,20 @@ mod tests {
         let src = dir.path().join("ward.jpg");
         write_jpeg(&src, 1800, 1200, 0, None);
         let results: Vec<Resized> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| resize(&src, &cache, WIDTHS).unwrap())).collect();
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| resize(&src, &cache, WIDTHS).unwrap()))
+                .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert!(results.windows(2).all(|w| w[0] == w[1]));
         for v in &results[0].variants {
             assert_eq!(size_of(&cached_file(&cache, v)), (v.width, v.height));
         }
-        assert!(names(&cache).iter().all(|n| !n.ends_with(".tmp")), "{:?}", names(&cache));
+        assert!(
+            names(&cache).iter().all(|n| !n.ends_with(".tmp")),
+            "{:?}",
+            names(&cache)
+        );
         assert_eq!(names(&cache).len(), 4 + 2);
     }
 
@@ -950,7 +999,9 @@ mod tests {
     fn webp_becomes_jpeg_or_png_with_transparency() {
         let (dir, cache) = dirs();
         let opaque = dir.path().join("opaque.webp");
-        picture(900, 300, 0).save_with_format(&opaque, ImageFormat::WebP).unwrap();
+        picture(900, 300, 0)
+            .save_with_format(&opaque, ImageFormat::WebP)
+            .unwrap();
         let r = resize(&opaque, &cache, WIDTHS).unwrap();
         assert!(r.variants.iter().all(|v| v.file.ends_with(".jpg")), "{r:?}");
         let clear = dir.path().join("clear.webp");
@@ -971,10 +1022,16 @@ mod tests {
         let r = resize(&gif, &cache, WIDTHS).unwrap();
         assert_eq!(r.variants.len(), 1);
         assert!(r.variants[0].file.ends_with("-700.gif"));
-        assert_eq!(std::fs::read(cached_file(&cache, &r.variants[0])).unwrap(), std::fs::read(&gif).unwrap());
+        assert_eq!(
+            std::fs::read(cached_file(&cache, &r.variants[0])).unwrap(),
+            std::fs::read(&gif).unwrap()
+        );
         let svg = dir.path().join("chart.svg");
-        std::fs::write(&svg, r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320.4 180"><rect width="10" height="10"/></svg>"#)
-            .unwrap();
+        std::fs::write(
+            &svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320.4 180"><rect width="10" height="10"/></svg>"#,
+        )
+        .unwrap();
         assert_eq!(dimensions(&svg).unwrap(), (320, 180));
         let r = resize(&svg, &cache, WIDTHS).unwrap();
         assert_eq!((r.width, r.height, r.variants.len()), (320, 180, 1));
@@ -1021,7 +1078,10 @@ mod tests {
         assert!(dimensions(&dir.path().join("missing.jpg")).is_err());
         // Text named .jpg.
         let e = problem(&at("notes.jpg", b"these are not pixels"));
-        assert!(e.message.contains("not an image") && e.hint.contains("JPEG, PNG, WebP"), "{e:?}");
+        assert!(
+            e.message.contains("not an image") && e.hint.contains("JPEG, PNG, WebP"),
+            "{e:?}"
+        );
         // Empty.
         assert!(problem(&at("empty.png", b"")).message.contains("not an image"));
         // A format the crate knows but dossier does not decode.
@@ -1043,7 +1103,10 @@ mod tests {
         // A PNG header claiming 100000x100000: refused before any pixel is allocated.
         let huge = png_header(100_000, 100_000);
         let e = problem(&at("huge.png", &huge));
-        assert!(e.message.contains("100000x100000") && e.message.contains("too large"), "{e:?}");
+        assert!(
+            e.message.contains("100000x100000") && e.message.contains("too large"),
+            "{e:?}"
+        );
         assert!(dimensions(&dir.path().join("huge.png")).is_err());
         // 0 pixels wide.
         let e = problem(&at("zero.png", &png_header(0, 10)));
@@ -1084,7 +1147,12 @@ mod tests {
     fn png_header(w: u32, h: u32) -> Vec<u8> {
         let chunk = |data: Vec<u8>| {
             let crc = crc32(&data);
-            [&(data.len() as u32 - 4).to_be_bytes(), data.as_slice(), &crc.to_be_bytes()].concat()
+            [
+                &(data.len() as u32 - 4).to_be_bytes(),
+                data.as_slice(),
+                &crc.to_be_bytes(),
+            ]
+            .concat()
         };
         let ihdr = [b"IHDR".as_slice(), &w.to_be_bytes(), &h.to_be_bytes(), &[8, 2, 0, 0, 0]].concat();
         [b"\x89PNG\r\n\x1a\n".to_vec(), chunk(ihdr), chunk(b"IDAT".to_vec())].concat()
@@ -1095,7 +1163,11 @@ mod tests {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -1121,7 +1193,10 @@ mod tests {
         let mut ctx = tera::Context::new();
         let defaults = [
             ("src", "/processed/abc-1600.jpg".into()),
-            ("srcset", "/processed/abc-800.jpg 800w, /processed/abc-1600.jpg 1600w".into()),
+            (
+                "srcset",
+                "/processed/abc-800.jpg 800w, /processed/abc-1600.jpg 1600w".into(),
+            ),
             ("sizes", SIZES.into()),
             ("width", 4000.into()),
             ("height", 3000.into()),
@@ -1141,7 +1216,10 @@ mod tests {
     #[test]
     fn the_figure_template() {
         let html = figure(&[]);
-        assert!(html.starts_with("<figure class=\"figure\" id=\"ward\"><a class=\"figure__link\" href=\"/full.jpg\"><img"), "{html}");
+        assert!(
+            html.starts_with("<figure class=\"figure\" id=\"ward\"><a class=\"figure__link\" href=\"/full.jpg\"><img"),
+            "{html}"
+        );
         for part in [
             "src=\"/processed/abc-1600.jpg\"",
             "srcset=\"/processed/abc-800.jpg 800w, /processed/abc-1600.jpg 1600w\"",
@@ -1153,7 +1231,10 @@ mod tests {
             assert!(html.contains(part), "{part} in {html}");
         }
         // Markdown around it must not see an indented line or a blank one.
-        assert!(html.lines().all(|l| !l.starts_with(' ') && !l.trim().is_empty()), "{html}");
+        assert!(
+            html.lines().all(|l| !l.starts_with(' ') && !l.trim().is_empty()),
+            "{html}"
+        );
         // Nothing empty: no link, caption, credit, id or srcset.
         let bare = figure(&[
             ("link", "".into()),
@@ -1169,7 +1250,10 @@ mod tests {
         );
         // A credit alone; a decorative image has an empty alt; alt is escaped.
         let html = figure(&[("caption", "".into()), ("decorative", true.into())]);
-        assert!(html.contains("<figcaption class=\"figure__caption\"><span class=\"credit\">"), "{html}");
+        assert!(
+            html.contains("<figcaption class=\"figure__caption\"><span class=\"credit\">"),
+            "{html}"
+        );
         assert!(html.contains(" alt=\"\" "), "{html}");
         let html = figure(&[("alt", "\"quoted\" <b>".into())]);
         assert!(html.contains("alt=\"&quot;quoted&quot; &lt;b&gt;\""), "{html}");
@@ -1189,11 +1273,13 @@ mod tests {
 
     /// A chart-like picture: flat colour, bars and grid lines.
     fn chart(w: u32, h: u32) -> image::RgbImage {
-        image::RgbImage::from_fn(w, h, |x, y| match (x % 100 < 2 || y % 100 < 2, (x / 150) % 3, y > h - (x / 150 * 37) % h) {
-            (true, _, _) => image::Rgb([200, 200, 200]),
-            (false, 0, true) => image::Rgb([165, 23, 14]),
-            (false, 1, true) => image::Rgb([11, 79, 148]),
-            _ => image::Rgb([255, 255, 255]),
+        image::RgbImage::from_fn(w, h, |x, y| {
+            match (x % 100 < 2 || y % 100 < 2, (x / 150) % 3, y > h - (x / 150 * 37) % h) {
+                (true, _, _) => image::Rgb([200, 200, 200]),
+                (false, 0, true) => image::Rgb([165, 23, 14]),
+                (false, 1, true) => image::Rgb([11, 79, 148]),
+                _ => image::Rgb([255, 255, 255]),
+            }
         })
     }
 
@@ -1211,7 +1297,8 @@ mod tests {
         for src in [&jpeg, &png] {
             let bytes = std::fs::read(src).unwrap();
             let t = Instant::now();
-            let decoded = open(src, &bytes).and_then(|d| DynamicImage::from_decoder(d).map_err(|e| undecodable(src, &e.to_string())));
+            let decoded = open(src, &bytes)
+                .and_then(|d| DynamicImage::from_decoder(d).map_err(|e| undecodable(src, &e.to_string())));
             let decode = t.elapsed();
             let image = eight_bit(decoded.unwrap(), "jpg");
             let (w, h) = (1600, 1600 * image.height() / image.width());
@@ -1246,7 +1333,13 @@ mod tests {
             std::hint::black_box(content_hash(&std::fs::read(src).unwrap()));
             let read_and_hash = t.elapsed();
             let made: Vec<String> = (r.variants.iter())
-                .map(|v| format!("{} {} KB", v.width, std::fs::metadata(cached_file(&cache, v)).unwrap().len() / 1024))
+                .map(|v| {
+                    format!(
+                        "{} {} KB",
+                        v.width,
+                        std::fs::metadata(cached_file(&cache, v)).unwrap().len() / 1024
+                    )
+                })
                 .collect();
             println!(
                 "{} ({} KB): cold {cold:.2?} for {made:?}\n  decode {decode:.2?}, one resize to 1600 {resize_one:.2?} \

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{AnchorRef, LinkMap, Rendered, TocEntry, Unresolved};
+use crate::model::{AnchorRef, FileRef, LinkMap, Rendered, TocEntry, Unresolved};
 use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -156,6 +156,34 @@ pub(crate) fn unresolved(links: &LinkMap, from: &str, link: &str) -> (&'static s
     }
 }
 
+/// The path of a link or image to a file of this site (`ward.jpg`,
+/// `/data/pay.csv`), without query or fragment; `None` for the web, a data
+/// URL, an anchor, or a page URL (`/timeline/`).
+fn local_file(dest: &str) -> Option<String> {
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let local = !has_scheme && !path.starts_with("//") && !path.is_empty() && !path.ends_with('/');
+    local.then(|| path.to_string())
+}
+
+/// Does a link name a file (`pay.csv`, `report.pdf`) rather than a page
+/// (`/timeline/`, `cost.md`, `page.html`)?
+fn has_file_extension(dest: &str) -> bool {
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    let last = path.rsplit('/').next().unwrap_or(path);
+    match last.rsplit_once('.') {
+        Some((stem, ext)) => {
+            !stem.is_empty()
+                && !ext.is_empty()
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+                && !["md", "html", "htm"].contains(&ext.to_ascii_lowercase().as_str())
+        }
+        None => false,
+    }
+}
+
 /// Is this a link to a Markdown file of the site (rather than to the web)?
 fn is_internal_md(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or(dest);
@@ -192,6 +220,13 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
             message,
             hint,
         });
+    };
+    let mut files = Vec::new();
+    let mut file = |offset: usize, dest: &str, image: bool| {
+        if let Some(path) = local_file(dest) {
+            let (line, col) = place(offset);
+            files.push(FileRef { path, image, line, col });
+        }
     };
     let mut anchors = Vec::new();
     let mut anchor = |offset: usize, page: Option<&str>, id: &str| {
@@ -268,6 +303,11 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
                 events.push(event);
             }
             Event::Start(t @ (Tag::Link { .. } | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Image { .. })) => {
+                match &t {
+                    Tag::Image { dest_url, .. } => file(range.start, dest_url, true),
+                    Tag::Link { dest_url, .. } if has_file_extension(dest_url) => file(range.start, dest_url, false),
+                    _ => {}
+                }
                 no_terms += 1;
                 events.push(Event::Start(under_base(t, refs.base)));
             }
@@ -297,6 +337,7 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
         word_count: words,
         reading_time: words.div_ceil(WORDS_PER_MINUTE).max(1),
         anchors,
+        files,
     };
     (rendered, problems)
 }

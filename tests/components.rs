@@ -260,7 +260,10 @@ fn a_link_to_a_missing_anchor_is_an_error() {
 #[test]
 fn a_chart_draws_its_data_file_with_a_table_and_a_download_link() {
     let f = site("{{ chart(data=\"pay.csv\", title=\"Pay rises\", unit=\"%\", source=\"The Paper\") }}\n");
-    f.write("content/explainers/pay.csv", "nation,rise\nEngland (BMA demand),35\nScotland,12.4\nWales,12.4\n");
+    f.write(
+        "content/explainers/pay.csv",
+        "nation,rise\nEngland (BMA demand),35\nScotland,12.4\nWales,12.4\n",
+    );
     f.build_ok();
     let html = page(&f);
     assert!(html.contains("<figure class=\"chart\""), "{html}");
@@ -274,10 +277,15 @@ fn a_chart_draws_its_data_file_with_a_table_and_a_download_link() {
 
 #[test]
 fn a_chart_takes_rows_written_in_the_shortcode() {
-    let f = site("{{ chart(type=\"line\", rows=[[\"2022\", 1], [\"2023\", 5]], columns=[\"year\", \"strikes\"], title=\"Strikes\") }}\n");
+    let f = site(
+        "{{ chart(type=\"line\", rows=[[\"2022\", 1], [\"2023\", 5]], columns=[\"year\", \"strikes\"], title=\"Strikes\") }}\n",
+    );
     f.build_ok();
     let html = page(&f);
-    assert!(html.contains("<th scope=\"row\">2023</th>") && html.contains("<td>5</td>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"row\">2023</th>") && html.contains("<td>5</td>"),
+        "{html}"
+    );
     assert!(!html.contains("chart__download"), "{html}");
 }
 
@@ -329,13 +337,24 @@ fn every_example_of_the_components_guide_builds() {
             .and_then(|(_, rest)| rest.split_once("```"))
             .map(|(code, _)| code.to_string())
             .unwrap_or_else(|| panic!("the guide's `{name}` has no ```md example"));
-        assert!(block.contains(&format!("{name}(")), "the `{name}` example uses it: {block}");
+        assert!(
+            block.contains(&format!("{name}(")),
+            "the `{name}` example uses it: {block}"
+        );
         examples.push((name.to_string(), block));
     }
     let names: Vec<&str> = examples.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["figure", "chart", "callout", "pullquote", "timeline", "person", "figure_value"],
+        [
+            "figure",
+            "chart",
+            "callout",
+            "pullquote",
+            "timeline",
+            "person",
+            "figure_value"
+        ],
         "every component has its section"
     );
     let body: String = examples.iter().map(|(_, b)| format!("{b}\n")).collect();
@@ -343,7 +362,79 @@ fn every_example_of_the_components_guide_builds() {
     f.write_bytes("content/explainers/ward.png", &png(900, 600));
     f.build_ok();
     let html = page(&f);
-    for class in ["class=\"figure", "class=\"chart\"", "callout--unknown", "class=\"pullquote\"", "inline-timeline", "person-link", "figure-value"] {
+    for class in [
+        "class=\"figure",
+        "class=\"chart\"",
+        "callout--unknown",
+        "class=\"pullquote\"",
+        "inline-timeline",
+        "person-link",
+        "figure-value",
+    ] {
         assert!(html.contains(class), "{class} in\n{html}");
     }
+}
+
+#[test]
+fn a_missing_image_or_file_is_an_error_at_its_place() {
+    let err = error_of("Text.\n\n![A ward](ward.jpg) and [the data](pay.csv) and ![logo](/img/logo.png)\n");
+    assert!(err.contains("pay.md:8:1: image `ward.jpg` does not exist"), "{err}");
+    assert!(err.contains("pay.md:8:25: file `pay.csv` does not exist"), "{err}");
+    assert!(
+        err.contains("pay.md:8:49: image `/img/logo.png` does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
+    let f = site(
+        "![A ward](ward.png) [data](pay.csv) ![logo](/img/logo.png) [feed](/atom.xml) [web](https://x.example/a.pdf)\n",
+    );
+    f.write_bytes("content/explainers/ward.png", &png(10, 10));
+    f.write("content/explainers/pay.csv", "a,b\n");
+    f.write_bytes("static/img/logo.png", &png(10, 10));
+    f.build_ok();
+    // A near miss is named.
+    let f = site("![A ward](ward.jpeg)\n");
+    f.write_bytes("content/explainers/ward.jpg", &png(10, 10));
+    let err = f.build_err();
+    assert!(err.contains("did you mean `ward.jpg`?"), "{err}");
+}
+
+#[test]
+fn a_second_build_of_an_unchanged_site_resizes_nothing() {
+    let f = site("{{ figure(src=\"big.png\", alt=\"A gradient\") }}\n");
+    f.write_bytes("content/explainers/big.png", &png(2000, 1000));
+    f.build_ok();
+    let html = page(&f);
+    for w in [480, 800, 1200, 1600] {
+        assert!(html.contains(&format!("-{w}.png {w}w")), "{html}");
+    }
+    assert!(html.contains("width=\"2000\" height=\"1000\""), "{html}");
+    // Beside the output folder `public/`.
+    let cache = f.root().join(".public.dossier-images");
+    let stamps = |dir: &std::path::Path| -> Vec<(String, std::time::SystemTime)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = stamps(&cache);
+    assert!(
+        before.iter().filter(|(n, _)| n.ends_with(".png")).count() == 4,
+        "{before:?}"
+    );
+    let started = std::time::Instant::now();
+    let out = f.run(&["build", "--force"]);
+    let second = started.elapsed();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stamps(&cache), before, "the second build wrote nothing to the cache");
+    assert!(f.exists("public/processed"));
+    eprintln!("second build with a cached figure: {second:?}");
 }

@@ -411,8 +411,14 @@ fn shortcodes_are_rendered_again_when_what_they_read_changes() {
         ],
         "content",
         |f| {
-            f.write("templates/shortcodes/chart.html", "<div class=\"c\">{{ rows | length }} rows</div>");
-            f.write("templates/shortcodes/timeline.html", "<ul>{% for e in events %}<li>{{ e.title }}</li>{% endfor %}</ul>");
+            f.write(
+                "templates/shortcodes/chart.html",
+                "<div class=\"c\">{{ rows | length }} rows</div>",
+            );
+            f.write(
+                "templates/shortcodes/timeline.html",
+                "<ul>{% for e in events %}<li>{{ e.title }}</li>{% endfor %}</ul>",
+            );
             f.write("content/explainers/a.csv", "k,v\nx,1\n");
             f.write(
                 "content/explainers/a.md",
@@ -427,7 +433,10 @@ fn shortcodes_are_rendered_again_when_what_they_read_changes() {
     assert!(h.f.read("served/explainers/a/index.html").contains("1 rows"));
     // The data file changes: the page that charts it, alone.
     h.f.write("content/explainers/a.csv", "k,v\nx,1\ny,2\n");
-    let report = h.project.rebuild(&[h.project.root().join("content/explainers/a.csv")]).unwrap();
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/a.csv")])
+        .unwrap();
     assert_eq!(report.rendered, ["explainers/a/index.html"], "{report:?}");
     assert!(h.f.read("served/explainers/a/index.html").contains("2 rows"));
     // An event of a's changes: b, which lists the events, is rendered again too.
@@ -440,6 +449,9 @@ fn shortcodes_are_rendered_again_when_what_they_read_changes() {
     assert!(h.f.read("served/explainers/b/index.html").contains("<li>Walkout</li>"));
     // A data file removed: the page's error, and nothing half-written.
     h.f.remove("content/explainers/a.csv");
-    let err = h.project.rebuild(&[h.project.root().join("content/explainers/a.csv")]).unwrap_err();
+    let err = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/a.csv")])
+        .unwrap_err();
     assert!(err.to_string().contains("`a.csv` does not exist"), "{err}");
 }

@@ -31,7 +31,11 @@ pub(super) fn prepare(
     let y: Vec<String> = match arg(sc, "y").map(|a| &a.value) {
         Some(Value::Str(s)) => vec![s.clone()],
         Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
-        _ => (table.columns.iter()).filter(|col| **col != x).take(MAX_SERIES).cloned().collect(),
+        _ => (table.columns.iter())
+            .filter(|col| **col != x)
+            .take(MAX_SERIES)
+            .cloned()
+            .collect(),
     };
     let id = ctx.get("id").and_then(|v| v.as_str()).unwrap_or("chart").to_string();
     let spec = ChartSpec {
@@ -50,7 +54,11 @@ pub(super) fn prepare(
             _ => String::new(),
         };
         let name = if data_file.is_some() { "data" } else { "rows" };
-        let name = if arg(sc, "y").is_some() && p.message.contains("column") { "y" } else { name };
+        let name = if arg(sc, "y").is_some() && p.message.contains("column") {
+            "y"
+        } else {
+            name
+        };
         vec![bad(sc, name, format!("{at}{}", p.message), p.hint.unwrap_or_default())]
     })?;
     ctx.insert("svg", &svg);
@@ -63,7 +71,12 @@ pub(super) fn prepare(
 
 /// The chart's data: from `data=` (a file) or `rows=` with `columns=`, with
 /// the URL to download it and the file as written.
-fn table(c: &Components, sc: &Shortcode, scope: Scope, uses: &mut Uses) -> Result<(Table, String, Option<String>), Found> {
+fn table(
+    c: &Components,
+    sc: &Shortcode,
+    scope: Scope,
+    uses: &mut Uses,
+) -> Result<(Table, String, Option<String>), Found> {
     match (arg(sc, "data"), arg(sc, "rows")) {
         (Some(_), None) => {
             let file = files::resolve(c, sc, scope, "data", uses)?;
@@ -75,8 +88,16 @@ fn table(c: &Components, sc: &Shortcode, scope: Scope, uses: &mut Uses) -> Resul
                     "write the data as .csv (a header row, then one row per bar or point), .yaml or .json".into(),
                 )
             })?;
-            let read = std::fs::read(&file.path).map_err(|e| bad(sc, "data", format!("cannot read `{}`: {e}", file.written), String::new()))?;
-            let text = crate::text::decode(&file.path, read).map_err(|d| bad(sc, "data", d.message, d.hint.unwrap_or_default()))?;
+            let read = std::fs::read(&file.path).map_err(|e| {
+                bad(
+                    sc,
+                    "data",
+                    format!("cannot read `{}`: {e}", file.written),
+                    String::new(),
+                )
+            })?;
+            let text = crate::text::decode(&file.path, read)
+                .map_err(|d| bad(sc, "data", d.message, d.hint.unwrap_or_default()))?;
             let table = chart::parse_table(&text, format).map_err(|p| {
                 bad(
                     sc,

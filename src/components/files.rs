@@ -6,9 +6,10 @@ use std::path::{Component, Path, PathBuf};
 
 use super::builtin::{arg, bad, text};
 use super::{Components, Found, Scope};
+use crate::markdown::Problem;
 use crate::markdown::Refs;
 use crate::model::Uses;
-use crate::model::parent_dir;
+use crate::model::{FileRef, parent_dir};
 use crate::shortcode::Shortcode;
 
 /// A file a shortcode uses.
@@ -77,6 +78,48 @@ pub(super) fn resolve(
         },
     };
     Ok(Resolved { path, url, written })
+}
+
+/// The problems of the local files a text links to or shows (its
+/// [`FileRef`]s): a relative path must name a file beside the text's file
+/// under `content/`; an image from the root (`/images/a.png`), a file of
+/// `static/` (the site's or the theme's) or of `content/`.
+pub(crate) fn missing_files(c: &Components, rel: &str, files: &[FileRef]) -> Vec<Problem> {
+    let site = c.site;
+    let mut problems = Vec::new();
+    for f in files {
+        let path = f.path.replace("%20", " ");
+        let found = match path.strip_prefix('/') {
+            Some(_) if !f.image => true, // a page or a file the build writes (`/atom.xml`)
+            Some(rooted) => {
+                let theme = crate::render::theme_dir(&site.root, &site.config.theme).join("static");
+                site.root.join("static").join(rooted).is_file()
+                    || theme.join(rooted).is_file()
+                    || crate::render::builtin::files("static").iter().any(|(n, _)| n == rooted)
+                    || site.assets.iter().any(|a| a.dest == rooted)
+            }
+            None => {
+                let dir = site.root.join("content").join(parent_dir(rel));
+                let target = normalise(&dir.join(&path));
+                target.starts_with(site.root.join("content")) && target.is_file()
+            }
+        };
+        if !found {
+            let what = if f.image { "image" } else { "file" };
+            let from_root = path.starts_with('/');
+            let near = match from_root {
+                true => site.root.join("static").join(path.trim_start_matches('/')),
+                false => site.root.join("content").join(parent_dir(rel)).join(&path),
+            };
+            problems.push(Problem {
+                line: f.line,
+                col: f.col,
+                message: format!("{what} `{}` does not exist", f.path),
+                hint: nearby(&normalise(&near), from_root),
+            });
+        }
+    }
+    problems
 }
 
 /// `a/./b/../c` -> `a/c`, without touching the disk.

@@ -75,6 +75,11 @@ impl<'a> Components<'a> {
             .get_or_init(|| crate::render::context::event_ctxs(self.site))
     }
 
+    /// The problems of the local files a text links to or shows.
+    pub(crate) fn missing_files(&self, rel: &str, files: &[crate::model::FileRef]) -> Vec<Problem> {
+        files::missing_files(self, rel, files)
+    }
+
     /// Renders the Markdown `text` with its shortcodes: the HTML, and every
     /// problem with its line in the file.
     pub(crate) fn render(&self, text: &str, scope: Scope, uses: &mut Uses) -> (crate::model::Rendered, Vec<Problem>) {
@@ -92,6 +97,9 @@ impl<'a> Components<'a> {
         }));
         for a in &mut rendered.anchors {
             a.line = scope.first_line - 1 + expanded.author_line(a.line);
+        }
+        for f in &mut rendered.files {
+            f.line = scope.first_line - 1 + expanded.author_line(f.line);
         }
         rendered.html = expanded.fill(&rendered.html);
         rendered.summary = strip_placeholders(&rendered.summary);

@@ -289,6 +289,21 @@ pub struct Rendered {
     /// every page is rendered, against the ids each page's HTML has.
     #[serde(skip)]
     pub anchors: Vec<AnchorRef>,
+    /// Images and files the text links to by a local path (`ward.jpg`,
+    /// `/data/pay.csv`), with their place: each must exist.
+    #[serde(skip)]
+    pub files: Vec<FileRef>,
+}
+
+/// A local file a text names, where the text names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRef {
+    /// As written, without `?query` or `#fragment`.
+    pub path: String,
+    /// An image (`![...](...)`), rather than a link.
+    pub image: bool,
+    pub line: usize,
+    pub col: usize,
 }
 
 /// A link to an id on a page, where the text has it.
