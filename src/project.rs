@@ -202,9 +202,18 @@ impl Project {
     fn area(&self, path: &Path) -> Option<Area> {
         let rel = path.strip_prefix(&self.root).ok()?;
         let first = rel.components().next()?.as_os_str().to_str()?;
+        // Pages are converted with the shortcodes' templates (which may
+        // include partials) and labels: a change to those is read again
+        // like site.yaml.
+        let shortcodes = first == "i18n"
+            || rel.components().any(|c| {
+                let c = c.as_os_str();
+                c == "shortcodes" || c == "partials" || c == "i18n"
+            });
         match first {
             crate::config::CONFIG_FILE => Some(Area::Config),
-            "templates" | "themes" | "i18n" => Some(Area::Templates),
+            "templates" | "themes" | "i18n" if shortcodes => Some(Area::Config),
+            "templates" | "themes" => Some(Area::Templates),
             "content" => Some(Area::Content),
             "static" => Some(Area::Static),
             _ => None,
