@@ -77,6 +77,10 @@ const FILTER: FilterType = FilterType::CatmullRom;
 /// should (a 100-megapixel RGB image is 300 MB decoded).
 const MAX_PIXELS: u64 = 100_000_000;
 
+/// Larger files are not read at all (a photo is a few megabytes; a
+/// 100-megapixel PNG of noise about 300).
+const MAX_FILE: u64 = 512 * 1024 * 1024;
+
 /// What a decoder may allocate (the decoded image included).
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
@@ -153,7 +157,7 @@ struct Info {
 impl Info {
     /// GIFs and SVGs are copied, not resized.
     fn as_is(&self) -> bool {
-        matches!(self.ext, "gif" | "svg")
+        matches!(self.ext, "gif" | "svg" | "webp")
     }
 }
 
@@ -162,6 +166,9 @@ impl Info {
 /// and returns where they are.
 pub(crate) fn resize(source: &Path, cache: &Path, widths: &[u32]) -> Result<Resized, ImageProblem> {
     let meta = std::fs::metadata(source).map_err(|e| unreadable(source, &e))?;
+    if meta.len() > MAX_FILE {
+        return Err(too_big_a_file(source, meta.len()));
+    }
     let stamp = Stamp::of(&meta);
     let previous = index::lookup(cache, source);
     // Unchanged since last time: nothing is read but the cache's own notes.
@@ -198,12 +205,23 @@ pub(crate) fn cached_file(cache: &Path, variant: &Variant) -> PathBuf {
 /// The size of the image at `source` (an SVG's from its `width` and
 /// `height`, or its `viewBox`), read from its header: nothing is decoded.
 pub(crate) fn dimensions(source: &Path) -> Result<(u32, u32), ImageProblem> {
+    let meta = std::fs::metadata(source).map_err(|e| unreadable(source, &e))?;
+    if meta.len() > MAX_FILE {
+        return Err(too_big_a_file(source, meta.len()));
+    }
     let bytes = std::fs::read(source).map_err(|e| unreadable(source, &e))?;
     if is_svg(source) {
         return svg_size(source, &bytes);
     }
-    let decoder = open(source, &bytes)?;
-    checked_size(source, decoder.dimensions())
+    let mut decoder = open(source, &bytes)?;
+    let (w, h) = checked_size(source, decoder.dimensions())?;
+    // Browsers turn an image as its EXIF orientation says: so do its sizes.
+    match decoder.orientation() {
+        Ok(
+            Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH,
+        ) => Ok((h, w)),
+        _ => Ok((w, h)),
+    }
 }
 
 /// Removes from the cache folder `cache` every variant but those named by
@@ -287,18 +305,8 @@ fn make(source: &Path, bytes: &[u8], hash: &str, cache: &Path, widths: &[u32]) -
     if format_of(bytes) == Some(ImageFormat::Jpeg) && !jpeg_is_whole(bytes) {
         return Err(undecodable(source, "the JPEG data stops before its end"));
     }
-    if format_of(bytes) == Some(ImageFormat::Gif) {
-        return store_as_is(
-            cache,
-            hash,
-            bytes,
-            Info {
-                width,
-                height,
-                ext: "gif",
-            },
-            widths,
-        );
+    if let Some(ext) = animated(bytes) {
+        return store_as_is(cache, hash, bytes, Info { width, height, ext }, widths);
     }
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
@@ -535,6 +543,19 @@ fn next_marker(b: &[u8], mut i: usize) -> usize {
     b.len()
 }
 
+/// The extension of a GIF, or of an animated WebP (its VP8X header's
+/// animation flag set): these are copied as they are, since a variant of
+/// their first frame would lose the animation (and GIFs are small).
+fn animated(bytes: &[u8]) -> Option<&'static str> {
+    match format_of(bytes)? {
+        ImageFormat::Gif => Some("gif"),
+        ImageFormat::WebP if bytes.get(12..16) == Some(b"VP8X") && bytes.get(20).is_some_and(|f| f & 0x02 != 0) => {
+            Some("webp")
+        }
+        _ => None,
+    }
+}
+
 fn format_of(bytes: &[u8]) -> Option<ImageFormat> {
     image::guess_format(bytes).ok()
 }
@@ -595,6 +616,18 @@ fn too_large(source: &Path, w: u32, h: u32) -> ImageProblem {
     )
 }
 
+fn too_big_a_file(source: &Path, len: u64) -> ImageProblem {
+    ImageProblem::new(
+        format!(
+            "{} is {} MB: too large to be a web page's image (at most {} MB)",
+            source.display(),
+            len / 1024 / 1024,
+            MAX_FILE / 1024 / 1024
+        ),
+        "scale it down or save it compressed (JPEG for photos)",
+    )
+}
+
 fn unwritable(cache: &Path, e: &std::io::Error) -> ImageProblem {
     ImageProblem::new(
         format!("cannot write the image cache {}: {e}", cache.display()),
@@ -619,7 +652,7 @@ fn read_info(cache: &Path, hash: &str) -> Option<Info> {
     let width = words.next()?.parse().ok().filter(|&w| w > 0)?;
     let height = words.next()?.parse().ok().filter(|&h| h > 0)?;
     let word = words.next()?;
-    let ext = ["jpg", "png", "gif", "svg"].into_iter().find(|&e| e == word)?;
+    let ext = ["jpg", "png", "gif", "svg", "webp"].into_iter().find(|&e| e == word)?;
     Some(Info { width, height, ext })
 }
 
@@ -884,7 +917,7 @@ mod tests {
     fn a_second_call_decodes_nothing_and_an_unchanged_file_is_not_even_hashed() {
         let (dir, cache) = dirs();
         let src = dir.path().join("ward.jpg");
-        write_jpeg(&src, 1700, 1000, 0, None);
+        write_jpeg(&src, 900, 500, 0, None);
         let (d, h) = (decodes(), hashes());
         let first = resize(&src, &cache, WIDTHS).unwrap();
         assert_eq!((decodes() - d, hashes() - h), (1, 1));
@@ -987,7 +1020,7 @@ mod tests {
     fn concurrent_calls_agree_and_leave_whole_files() {
         let (dir, cache) = dirs();
         let src = dir.path().join("ward.jpg");
-        write_jpeg(&src, 1800, 1200, 0, None);
+        write_jpeg(&src, 900, 600, 0, None);
         let results: Vec<Resized> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..4)
                 .map(|_| s.spawn(|| resize(&src, &cache, WIDTHS).unwrap()))
@@ -1003,7 +1036,7 @@ mod tests {
             "{:?}",
             names(&cache)
         );
-        assert_eq!(names(&cache).len(), 4 + 2);
+        assert_eq!(names(&cache).len(), 3 + 2);
     }
 
     #[test]
@@ -1033,7 +1066,7 @@ mod tests {
         let img = image::open(cached_file(&cache, &r.variants[1])).unwrap().into_rgb8();
         let [r0, g0, _] = img.get_pixel(499, 0).0;
         assert!(r0 < 40 && g0 < 40, "{:?}", img.get_pixel(499, 0));
-        assert_eq!(dimensions(&src).unwrap(), (1000, 500), "the header's size, unturned");
+        assert_eq!(dimensions(&src).unwrap(), (500, 1000), "turned too");
     }
 
     #[test]
@@ -1053,6 +1086,53 @@ mod tests {
         let back = image::open(cached_file(&cache, &r.variants[0])).unwrap();
         assert!(back.color().has_alpha());
         assert_eq!((r.variants[0].width, r.variants[0].height), (480, 160));
+    }
+
+    /// An animated WebP `w` x `h`: RIFF, VP8X with the animation flag, ANIM,
+    /// and two frames (ANMF), each a lossless still from the encoder.
+    fn animated_webp(w: u32, h: u32) -> Vec<u8> {
+        let chunk = |name: &[u8], data: &[u8]| {
+            let pad: &[u8] = if data.len() % 2 == 1 { &[0] } else { &[] };
+            [name, &(data.len() as u32).to_le_bytes(), data, pad].concat()
+        };
+        let u24 = |v: u32| v.to_le_bytes()[..3].to_vec();
+        let frame = |seed: u8| {
+            let mut still = Vec::new();
+            picture(w, h, seed)
+                .write_to(&mut Cursor::new(&mut still), ImageFormat::WebP)
+                .unwrap();
+            // RIFF, size, WEBP: the rest is the VP8L chunk.
+            let header = [u24(0), u24(0), u24(w - 1), u24(h - 1), u24(100), vec![0]].concat();
+            chunk(b"ANMF", &[header.as_slice(), &still[12..]].concat())
+        };
+        let vp8x = [vec![0x02, 0, 0, 0], u24(w - 1), u24(h - 1)].concat();
+        let body = [
+            b"WEBP".to_vec(),
+            chunk(b"VP8X", &vp8x),
+            chunk(b"ANIM", &[0; 6]),
+            frame(0),
+            frame(50),
+        ]
+        .concat();
+        chunk(b"RIFF", &body)
+    }
+
+    #[test]
+    fn an_animated_webp_is_kept_as_it_is() {
+        let (dir, cache) = dirs();
+        let bytes = animated_webp(600, 200);
+        assert_eq!(animated(&bytes), Some("webp"));
+        let src = dir.path().join("anim.webp");
+        std::fs::write(&src, &bytes).unwrap();
+        let r = resize(&src, &cache, WIDTHS).unwrap();
+        assert_eq!((r.width, r.height, r.variants.len()), (600, 200, 1));
+        assert!(r.variants[0].file.ends_with("-600.webp"));
+        assert_eq!(std::fs::read(cached_file(&cache, &r.variants[0])).unwrap(), bytes);
+        let mut still = Vec::new();
+        picture(30, 20, 0)
+            .write_to(&mut Cursor::new(&mut still), ImageFormat::WebP)
+            .unwrap();
+        assert_eq!(animated(&still), None);
     }
 
     #[test]
@@ -1152,6 +1232,12 @@ mod tests {
         // 0 pixels wide.
         let e = problem(&at("zero.png", &png_header(0, 10)));
         assert!(!e.message.is_empty());
+        // A file too big to read (sparse: it takes no room).
+        let big = dir.path().join("big.jpg");
+        std::fs::File::create(&big).unwrap().set_len(MAX_FILE + 1).unwrap();
+        let e = problem(&big);
+        assert!(e.message.contains("MB: too large"), "{e:?}");
+        assert!(dimensions(&big).is_err());
         // An SVG that is not one.
         let e = problem(&at("broken.svg", b"<svg"));
         assert!(e.message.contains("not an SVG"), "{e:?}");
