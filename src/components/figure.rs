@@ -41,6 +41,14 @@ pub(super) fn prepare(
         )),
         _ => {}
     }
+    if decorative && text(sc, "link").is_some() {
+        found.push(bad(
+            sc,
+            "link",
+            "a decorative figure cannot be a link: the link would have no name".into(),
+            "describe the image in `alt` and remove decorative=true, or remove the link".into(),
+        ));
+    }
     let file = files::resolve(c, sc, scope, "src", uses);
     let caption = files::inline_markdown(c, sc, scope, "caption");
     let (file, caption) = match (file, caption) {
@@ -59,24 +67,22 @@ pub(super) fn prepare(
         }),
     };
     let image = image.map_err(|p| vec![bad(sc, "src", format!("`{}`: {}", file.written, p.message), p.hint)])?;
-    let mut srcset = Vec::new();
+    let url = |file: &str| c.site.url(&format!("/{file}"));
     let mut src = file.url.clone();
+    let mut srcset = String::new();
     if let Some(cache) = c.image_cache {
-        for v in &image.variants {
-            let url = c.site.url(&format!("/{}", v.file));
-            srcset.push(format!("{url} {}w", v.width));
-            uses.images.push(UsedImage {
-                dest: v.file.clone(),
-                source: crate::images::cached_file(cache, v),
-            });
-        }
+        srcset = image.srcset(url);
+        uses.images.extend(image.variants.iter().map(|v| UsedImage {
+            dest: v.file.clone(),
+            source: crate::images::cached_file(cache, v),
+        }));
         // Browsers without srcset get a width that suits most screens.
         if let Some(v) = image.variants.iter().find(|v| v.width >= 800).or(image.variants.last()) {
-            src = c.site.url(&format!("/{}", v.file));
+            src = url(&v.file);
         }
     }
     ctx.insert("src", &src);
-    ctx.insert("srcset", &srcset.join(", "));
+    ctx.insert("srcset", &srcset);
     ctx.insert("sizes", crate::images::SIZES);
     ctx.insert("width", &image.width);
     ctx.insert("height", &image.height);
