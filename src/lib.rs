@@ -39,6 +39,7 @@ pub(crate) mod publish;
 pub(crate) mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod shortcode;
 pub(crate) mod stamp;
 pub mod text;
 pub(crate) mod timeline;
