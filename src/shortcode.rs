@@ -28,10 +28,6 @@ pub const MAX_LIST_DEPTH: usize = 16;
 /// [`parse`] stops after this many errors: a broken page should not drown the
 /// author, nor cost a quoted line per stray brace.
 pub const MAX_ERRORS: usize = 20;
-/// Times the text is read again with the shortcodes found masked out, when a
-/// code span seemed to start inside one (a backtick in an argument string).
-const MAX_PASSES: usize = 3;
-
 /// An argument's value as written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -130,18 +126,13 @@ impl std::error::Error for SyntaxError {}
 /// mistake throws off (the `{% end %}` of a broken opener, a body left open
 /// around a broken shortcode) is not reported again.
 pub fn parse(text: &str) -> Result<Vec<Piece>, Vec<SyntaxError>> {
-    let mut code = code_ranges(text);
-    let mut pass = 1;
-    loop {
-        let scan = Scan::new(text, &code).run();
-        if pass == MAX_PASSES || !starts_inside(&code, &scan.tags) {
-            return scan.finish();
-        }
-        // A backtick in an argument started a code span that may hide what
-        // follows: the renderer replaces shortcodes, so Markdown never sees it.
-        code = code_ranges(&mask(text, &scan.tags));
-        pass += 1;
-    }
+    // Markdown is asked where code is once the tags are out of the way: the
+    // renderer replaces them, so a backtick inside an argument never opens a
+    // code span (and must not hide the shortcodes after it). The tags are
+    // found by a first scan that ignores code.
+    let tags = Scan::new(text, &[]).run().tags;
+    let code = code_ranges(&mask(text, &tags));
+    Scan::new(text, &code).run().finish()
 }
 
 /// The 1-based (line, column) of a byte offset, the column counted in chars.
@@ -168,7 +159,7 @@ fn markdown_options() -> Options {
 }
 
 /// The byte ranges of code spans and code blocks (fences included), by start.
-pub(crate) fn code_ranges(text: &str) -> Vec<Range<usize>> {
+fn code_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Parser::new_ext(text, markdown_options())
         .into_offset_iter()
         .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
@@ -178,22 +169,13 @@ pub(crate) fn code_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// Whether a code range starts strictly inside one of `tags` (both by start;
-/// tags never overlap).
-fn starts_inside(code: &[Range<usize>], tags: &[Range<usize>]) -> bool {
-    code.iter().any(|c| {
-        let i = tags.partition_point(|t| t.start < c.start);
-        i > 0 && c.start < tags[i - 1].end
-    })
-}
-
-/// `text` with each tag's characters replaced by `x` (line breaks kept, so
-/// lines and offsets stay where they were).
+/// `text` with each tag's characters replaced by `x`, whitespace kept so that
+/// offsets, lines and indentation (indented code) stay as they were.
 fn mask(text: &str, tags: &[Range<usize>]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for tag in tags {
         for b in &mut bytes[tag.clone()] {
-            if *b != b'\n' && *b != b'\r' {
+            if !b.is_ascii_whitespace() {
                 *b = b'x';
             }
         }
@@ -339,10 +321,7 @@ impl<'t> Scan<'t> {
 
     fn run(mut self) -> Self {
         let mut pos = 0;
-        while self.errors.len() < MAX_ERRORS {
-            let Some(brace) = self.bytes[pos..].iter().position(|&b| b == b'{') else {
-                break;
-            };
+        while let Some(brace) = self.bytes[pos..].iter().position(|&b| b == b'{') {
             pos = self.at_brace(pos + brace);
         }
         self
@@ -949,7 +928,10 @@ mod tests {
         );
         let names: Vec<&str> = sc.args.iter().map(|a| &text[a.name_span.clone()]).collect();
         assert_eq!(names, ["src", "alt", "n", "neg", "x", "e", "yes", "no", "list"]);
-        assert_eq!(&text[sc.arg("list").unwrap().value_span.clone()], r#"[1, "a", [true, []]]"#);
+        assert_eq!(
+            &text[sc.arg("list").unwrap().value_span.clone()],
+            r#"[1, "a", [true, []]]"#
+        );
         assert_eq!(&text[sc.arg("alt").unwrap().value_span.clone()], r"'it\'s'");
         assert_eq!(outline(text), "See <figure> here.");
     }
@@ -1041,7 +1023,10 @@ mod tests {
     fn an_end_in_code_does_not_close_a_body() {
         let text = "{% a() %}write `{% end %}` to close\n```\n{% end %}\n```\n{% end %}";
         let sc = &shortcodes(text)[0];
-        assert_eq!(&text[sc.body.clone().unwrap()], "write `{% end %}` to close\n```\n{% end %}\n```\n");
+        assert_eq!(
+            &text[sc.body.clone().unwrap()],
+            "write `{% end %}` to close\n```\n{% end %}\n```\n"
+        );
         assert_eq!(sc.span, 0..text.len());
     }
 
@@ -1055,6 +1040,12 @@ mod tests {
         // does not make the shortcode text.
         let text = "{{ f(a=\"`x\", b=\"y`\") }}";
         assert_eq!(outline(text), "<f>");
+        // Each backtick would pair with the next shortcode's.
+        let text = "{{ f(a=\"`\") }}".repeat(4);
+        assert_eq!(outline(&text), "<f>".repeat(4));
+        // Code spans around shortcodes still count once the tags are masked.
+        let text = "`{{ f(a=\"`\") }}` {{ g(b=\"`\") }}";
+        assert_eq!(outline(text), "`{{ f(a=\"`\") }}` <g>");
     }
 
     #[test]
@@ -1079,8 +1070,15 @@ mod tests {
     fn positional_argument() {
         let e = one_error("{{ figure(\"a.jpg\") }}");
         assert_eq!((e.offset, e.message.as_str()), (10, "arguments must be named"));
-        assert!(e.hint.contains("name=value, e.g. {{ figure(src=\"a.jpg\""), "{}", e.hint);
-        assert_eq!(errors("{{ f(a=1, true) }}"), [(10, "arguments must be named".to_string())]);
+        assert!(
+            e.hint.contains("name=value, e.g. {{ figure(src=\"a.jpg\""),
+            "{}",
+            e.hint
+        );
+        assert_eq!(
+            errors("{{ f(a=1, true) }}"),
+            [(10, "arguments must be named".to_string())]
+        );
     }
 
     #[test]
@@ -1094,10 +1092,16 @@ mod tests {
     #[test]
     fn missing_equals_or_value() {
         assert_eq!(errors("{{ f(a) }}"), [(5, "argument `a` has no value".to_string())]);
-        assert_eq!(errors("{{ f(a, b=1) }}"), [(5, "argument `a` has no value".to_string())]);
+        assert_eq!(
+            errors("{{ f(a, b=1) }}"),
+            [(5, "argument `a` has no value".to_string())]
+        );
         assert_eq!(errors("{{ f(a }}"), [(5, "argument `a` has no value".to_string())]);
         assert_eq!(errors("{{ f(a=) }}"), [(7, "argument `a` has no value".to_string())]);
-        assert_eq!(errors("{{ f(a= b=1) }}"), [(8, "argument `a` has no value".to_string())]);
+        assert_eq!(
+            errors("{{ f(a= b=1) }}"),
+            [(8, "argument `a` has no value".to_string())]
+        );
         assert_eq!(
             errors("{{ f(a 1) }}"),
             [(7, "expected `=` after argument name `a`".to_string())]
@@ -1118,12 +1122,21 @@ mod tests {
             errors(r#"{{ f(a="C:\dir") }}"#),
             [(10, "unknown escape `\\d` in a string".to_string())]
         );
-        assert_eq!(errors("{{ f(a=[1 2]) }}"), [(10, "missing `]` or `,` in a list".to_string())]);
-        assert_eq!(errors("{{ f(a=[1,,2]) }}"), [(10, "missing value in the list".to_string())]);
+        assert_eq!(
+            errors("{{ f(a=[1 2]) }}"),
+            [(10, "missing `]` or `,` in a list".to_string())]
+        );
+        assert_eq!(
+            errors("{{ f(a=[1,,2]) }}"),
+            [(10, "missing value in the list".to_string())]
+        );
         let deep = format!("{{{{ f(a={}) }}}}", "[".repeat(100));
         assert_eq!(
             errors(&deep),
-            [(7 + MAX_LIST_DEPTH, format!("lists nested more than {MAX_LIST_DEPTH} deep"))]
+            [(
+                7 + MAX_LIST_DEPTH,
+                format!("lists nested more than {MAX_LIST_DEPTH} deep")
+            )]
         );
     }
 
@@ -1138,13 +1151,31 @@ mod tests {
 
     #[test]
     fn missing_separators_and_closers() {
-        assert_eq!(errors("{{ f(a=1 b=2) }}"), [(9, "missing `,` between arguments".to_string())]);
-        assert_eq!(errors("{{ f(a=1 }}"), [(9, "missing `)` after the arguments".to_string())]);
+        assert_eq!(
+            errors("{{ f(a=1 b=2) }}"),
+            [(9, "missing `,` between arguments".to_string())]
+        );
+        assert_eq!(
+            errors("{{ f(a=1 }}"),
+            [(9, "missing `)` after the arguments".to_string())]
+        );
         assert_eq!(errors("{{ f(a=1"), [(8, "missing `)` after the arguments".to_string())]);
-        assert_eq!(errors("{{ f(a=1; b=2) }}"), [(8, "unexpected `;` after an argument".to_string())]);
-        assert_eq!(errors("{{ f(é) }}"), [(5, "unexpected `é` in the arguments".to_string())]);
-        assert_eq!(errors("{{ f(a=1)"), [(9, "missing `}}` after the arguments of `f`".to_string())]);
-        assert_eq!(errors("{{ f() x }}"), [(7, "missing `}}` after the arguments of `f`".to_string())]);
+        assert_eq!(
+            errors("{{ f(a=1; b=2) }}"),
+            [(8, "unexpected `;` after an argument".to_string())]
+        );
+        assert_eq!(
+            errors("{{ f(é) }}"),
+            [(5, "unexpected `é` in the arguments".to_string())]
+        );
+        assert_eq!(
+            errors("{{ f(a=1)"),
+            [(9, "missing `}}` after the arguments of `f`".to_string())]
+        );
+        assert_eq!(
+            errors("{{ f() x }}"),
+            [(7, "missing `}}` after the arguments of `f`".to_string())]
+        );
         assert_eq!(
             errors("{% f() x %}{% end %}"),
             [(7, "missing `%}` after the arguments of `f`".to_string())]
@@ -1158,10 +1189,16 @@ mod tests {
     #[test]
     fn unclosed_body_and_stray_end() {
         let e = one_error("x\n{% note() %}\nbody");
-        assert_eq!((e.offset, e.message.as_str()), (2, "`{% note(...) %}` has no `{% end %}`"));
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (2, "`{% note(...) %}` has no `{% end %}`")
+        );
         assert!(e.hint.contains("{{ note(...) }}"), "{}", e.hint);
         let e = one_error("a {% end %}");
-        assert_eq!((e.offset, e.message.as_str()), (2, "`{% end %}` without a shortcode to close"));
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (2, "`{% end %}` without a shortcode to close")
+        );
         assert_eq!(
             errors("{% a() %}{% b() %}"),
             [
@@ -1175,7 +1212,10 @@ mod tests {
     #[test]
     fn one_mistake_is_one_error() {
         // A broken opener's `{% end %}` is still its end.
-        assert_eq!(errors("{% f(1) %}body{% end %}"), [(5, "arguments must be named".to_string())]);
+        assert_eq!(
+            errors("{% f(1) %}body{% end %}"),
+            [(5, "arguments must be named".to_string())]
+        );
         // A body around a broken shortcode is not reported unclosed when the
         // broken one ate its end.
         assert_eq!(
@@ -1219,7 +1259,9 @@ mod tests {
 
     #[test]
     fn adversarial_repetitions_are_linear() {
-        for unit in ["{{a(", "{%a()%}", "{{a(b=\"", "{%a(b=[", "{{/*a(", "{% end", "`{{a()}}", "{{a(b=1 "] {
+        for unit in [
+            "{{a(", "{%a()%}", "{{a(b=\"", "{%a(b=[", "{{/*a(", "{% end", "`{{a()}}", "{{a(b=1 ",
+        ] {
             for n in [10_000, 100_000] {
                 let text = unit.repeat(n);
                 let started = std::time::Instant::now();
@@ -1234,9 +1276,43 @@ mod tests {
 
     /// Fragments that make up shortcode syntax, for random texts that hit it often.
     const FRAGMENTS: &[&str] = &[
-        "{{", "{%", "}}", "%}", "(", ")", "=", "\"", "'", "\\", ",", "[", "]", " ", "\n", "a", "end", "1", "-", ".",
-        "`", "```", "~~~", "    ", "/*", "*/", "é", "日", "true", "x=", "{% end %}", "{{ a() }}", "{% b() %}", "\n\n",
-        "e", "{{/*", "*/}}",
+        "{{",
+        "{%",
+        "}}",
+        "%}",
+        "(",
+        ")",
+        "=",
+        "\"",
+        "'",
+        "\\",
+        ",",
+        "[",
+        "]",
+        " ",
+        "\n",
+        "a",
+        "end",
+        "1",
+        "-",
+        ".",
+        "`",
+        "```",
+        "~~~",
+        "    ",
+        "/*",
+        "*/",
+        "é",
+        "日",
+        "true",
+        "x=",
+        "{% end %}",
+        "{{ a() }}",
+        "{% b() %}",
+        "\n\n",
+        "e",
+        "{{/*",
+        "*/}}",
     ];
 
     fn fragment_text() -> impl Strategy<Value = String> {
@@ -1257,14 +1333,20 @@ mod tests {
                     assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
                     // Only escape markers lie between pieces.
                     let gap = &text.as_bytes()[at..range.start];
-                    assert!(gap.chunks(2).all(|m| m == b"/*" || m == b"*/"), "gap {gap:?} in {text:?}");
+                    assert!(
+                        gap.chunks(2).all(|m| m == b"/*" || m == b"*/"),
+                        "gap {gap:?} in {text:?}"
+                    );
                     at = range.end;
                     if let Piece::Shortcode(s) = piece {
                         check_shortcode(text, s);
                     }
                 }
                 let gap = &text.as_bytes()[at..];
-                assert!(gap.chunks(2).all(|m| m == b"/*" || m == b"*/"), "tail {gap:?} in {text:?}");
+                assert!(
+                    gap.chunks(2).all(|m| m == b"/*" || m == b"*/"),
+                    "tail {gap:?} in {text:?}"
+                );
             }
             Err(errors) => {
                 assert!(!errors.is_empty() && errors.len() <= MAX_ERRORS);
