@@ -28,10 +28,6 @@ pub const MAX_LIST_DEPTH: usize = 16;
 /// [`parse`] stops after this many errors: a broken page should not drown the
 /// author, nor cost a quoted line per stray brace.
 pub const MAX_ERRORS: usize = 20;
-/// Times the text is read again with the shortcodes found masked out, when a
-/// code span seemed to start inside one (a backtick in an argument string).
-const MAX_PASSES: usize = 3;
-
 /// An argument's value as written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -130,18 +126,13 @@ impl std::error::Error for SyntaxError {}
 /// mistake throws off (the `{% end %}` of a broken opener, a body left open
 /// around a broken shortcode) is not reported again.
 pub fn parse(text: &str) -> Result<Vec<Piece>, Vec<SyntaxError>> {
-    let mut code = code_ranges(text);
-    let mut pass = 1;
-    loop {
-        let scan = Scan::new(text, &code).run();
-        if pass == MAX_PASSES || !starts_inside(&code, &scan.tags) {
-            return scan.finish();
-        }
-        // A backtick in an argument started a code span that may hide what
-        // follows: the renderer replaces shortcodes, so Markdown never sees it.
-        code = code_ranges(&mask(text, &scan.tags));
-        pass += 1;
-    }
+    // Markdown is asked where code is once the tags are out of the way: the
+    // renderer replaces them, so a backtick inside an argument never opens a
+    // code span (and must not hide the shortcodes after it). The tags are
+    // found by a first scan that ignores code.
+    let tags = Scan::new(text, &[]).run().tags;
+    let code = code_ranges(&mask(text, &tags));
+    Scan::new(text, &code).run().finish()
 }
 
 /// The 1-based (line, column) of a byte offset, the column counted in chars.
@@ -168,7 +159,7 @@ fn markdown_options() -> Options {
 }
 
 /// The byte ranges of code spans and code blocks (fences included), by start.
-pub(crate) fn code_ranges(text: &str) -> Vec<Range<usize>> {
+fn code_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Parser::new_ext(text, markdown_options())
         .into_offset_iter()
         .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
@@ -178,22 +169,13 @@ pub(crate) fn code_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// Whether a code range starts strictly inside one of `tags` (both by start;
-/// tags never overlap).
-fn starts_inside(code: &[Range<usize>], tags: &[Range<usize>]) -> bool {
-    code.iter().any(|c| {
-        let i = tags.partition_point(|t| t.start < c.start);
-        i > 0 && c.start < tags[i - 1].end
-    })
-}
-
-/// `text` with each tag's characters replaced by `x` (line breaks kept, so
-/// lines and offsets stay where they were).
+/// `text` with each tag's characters replaced by `x`, whitespace kept so that
+/// offsets, lines and indentation (indented code) stay as they were.
 fn mask(text: &str, tags: &[Range<usize>]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for tag in tags {
         for b in &mut bytes[tag.clone()] {
-            if *b != b'\n' && *b != b'\r' {
+            if !b.is_ascii_whitespace() {
                 *b = b'x';
             }
         }
@@ -339,34 +321,33 @@ impl<'t> Scan<'t> {
 
     fn run(mut self) -> Self {
         let mut pos = 0;
-        while self.errors.len() < MAX_ERRORS {
-            let Some(brace) = self.bytes[pos..].iter().position(|&b| b == b'{') else {
-                break;
-            };
+        while let Some(brace) = self.bytes[pos..].iter().position(|&b| b == b'{') {
             pos = self.at_brace(pos + brace);
         }
         self
     }
 
     fn finish(mut self) -> Result<Vec<Piece>, Vec<SyntaxError>> {
-        if self.errors.len() < MAX_ERRORS {
-            while let Some(frame) = self.open.pop() {
-                if let Some(sc) = frame.shortcode.as_ref().filter(|_| !frame.tainted) {
-                    let name = sc.name.clone();
-                    self.error(
-                        frame.start,
-                        format!("`{{% {name}(...) %}}` has no `{{% end %}}`"),
-                        format!(
-                            "close its body with {{% end %}}, or write {{{{ {name}(...) }}}} for one without a body"
-                        ),
-                    );
-                }
-                if frame.tainted
-                    && let Some(parent) = self.open.last_mut()
-                {
-                    parent.tainted = true;
-                }
+        // Every body still open is reported, but not one around a mistake
+        // (which probably ate its end).
+        let mut unclosed = Vec::new();
+        while let Some(frame) = self.open.pop() {
+            match frame.shortcode {
+                Some(sc) if !frame.tainted => unclosed.push((frame.start, sc.name)),
+                _ => {}
             }
+            if frame.tainted
+                && let Some(parent) = self.open.last_mut()
+            {
+                parent.tainted = true;
+            }
+        }
+        for (start, name) in unclosed {
+            self.error(
+                start,
+                format!("`{{% {name}(...) %}}` has no `{{% end %}}`"),
+                format!("close its body with {{% end %}}, or write {{{{ {name}(...) }}}} for one without a body"),
+            );
         }
         if self.mistakes > 0 {
             self.errors.sort_by_key(|e| e.offset);
@@ -1025,7 +1006,6 @@ mod tests {
             "{%",
             "{{/* never closed",
             "{% end",
-            "{% end() x",
             "a {{- x() }}",
         ] {
             assert_eq!(pieces(text), [Piece::Text(0..text.len())], "{text:?}");
@@ -1060,6 +1040,12 @@ mod tests {
         // does not make the shortcode text.
         let text = "{{ f(a=\"`x\", b=\"y`\") }}";
         assert_eq!(outline(text), "<f>");
+        // Each backtick would pair with the next shortcode's.
+        let text = "{{ f(a=\"`\") }}".repeat(4);
+        assert_eq!(outline(&text), "<f>".repeat(4));
+        // Code spans around shortcodes still count once the tags are masked.
+        let text = "`{{ f(a=\"`\") }}` {{ g(b=\"`\") }}";
+        assert_eq!(outline(text), "`{{ f(a=\"`\") }}` <g>");
     }
 
     #[test]
