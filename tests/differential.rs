@@ -307,6 +307,7 @@ const ACTIONS: &[(u32, Action)] = &[
     (1, content_asset),
     (2, edit_order),
     (1, edit_labels),
+    (3, edit_component),
 ];
 
 const ERRORS: &[Action] = &[
@@ -1407,6 +1408,41 @@ fn edit_section(s: &mut Session) -> Option<String> {
             doc.set("sort_by", Some(sort));
             Some(format!("sort_by -> {sort}"))
         }
+    })
+}
+
+/// Shortcodes: a chart of a data file beside the page (which a later step
+/// may edit), an inline timeline (which event edits change), a callout.
+fn edit_component(s: &mut Session) -> Option<String> {
+    let kind = s.rng.below(4);
+    let data: Vec<String> = (s.files_under("content").into_iter())
+        .filter(|f| f.ends_with(".csv"))
+        .collect();
+    if kind == 0 && !data.is_empty() {
+        let rel = s.rng.pick(&data)?;
+        let n = s.next_n();
+        let how = s.save(&rel, &format!("label,value\nEngland,{n}\nScotland,12.4\n"));
+        return Some(format!("edit data file {rel}{how}"));
+    }
+    let page = s.pick_page()?;
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let n = s.next_n();
+    let text = match kind {
+        0 | 1 => {
+            let csv = format!("chart-{n}.csv");
+            let rel = if dir.is_empty() { csv.clone() } else { format!("{dir}/{csv}") };
+            s.save(&rel, "label,value\nEngland,35\nWales,12.4\n");
+            format!("\n{{{{ chart(data=\"{csv}\", title=\"Chart {n}\", unit=\"%\") }}}}\n")
+        }
+        2 => {
+            let category = s.rng.pick(&CATEGORIES)?;
+            format!("\n{{{{ timeline(category=\"{category}\", title=\"Events {n}\") }}}}\n")
+        }
+        _ => format!("\n{{% callout(kind=\"unknown\") %}}\nNot known {n}.\n{{% end %}}\n"),
+    };
+    s.edit_doc(&page, |_, doc| {
+        doc.body.push_str(&text);
+        Some(["add chart", "add chart", "add inline timeline", "add callout"][kind].into())
     })
 }
 
