@@ -1430,7 +1430,11 @@ fn edit_component(s: &mut Session) -> Option<String> {
     let text = match kind {
         0 | 1 => {
             let csv = format!("chart-{n}.csv");
-            let rel = if dir.is_empty() { csv.clone() } else { format!("{dir}/{csv}") };
+            let rel = if dir.is_empty() {
+                csv.clone()
+            } else {
+                format!("{dir}/{csv}")
+            };
             s.save(&rel, "label,value\nEngland,35\nWales,12.4\n");
             format!("\n{{{{ chart(data=\"{csv}\", title=\"Chart {n}\", unit=\"%\") }}}}\n")
         }
