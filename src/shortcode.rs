@@ -14,6 +14,7 @@
 //! every search that may fail remembers its answer: no input recurses deeper
 //! than [`MAX_LIST_DEPTH`] or makes the work quadratic.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -169,19 +170,23 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// `text` with each tag's characters replaced by `x`, whitespace kept so that
-/// offsets, lines and indentation (indented code) stay as they were.
-fn mask(text: &str, tags: &[Range<usize>]) -> String {
+/// `text` with the backticks inside tags made `x`. In a well-formed tag they
+/// can only be in strings, which never start a line, so no code fence moves:
+/// only the code spans a string's backtick would open or close go away.
+fn mask<'t>(text: &'t str, tags: &[Range<usize>]) -> Cow<'t, str> {
+    if !tags.iter().any(|t| text.as_bytes()[t.clone()].contains(&b'`')) {
+        return Cow::Borrowed(text);
+    }
     let mut bytes = text.as_bytes().to_vec();
     for tag in tags {
         for b in &mut bytes[tag.clone()] {
-            if !b.is_ascii_whitespace() {
+            if *b == b'`' {
                 *b = b'x';
             }
         }
     }
-    // Whole characters were replaced by ASCII, so this cannot fail.
-    String::from_utf8(bytes).unwrap_or_default()
+    // One ASCII byte replaced by another: still UTF-8.
+    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
 }
 
 /// The two kinds of tag: `{{ }}` and `{% %}`.
@@ -1046,6 +1051,9 @@ mod tests {
         // Code spans around shortcodes still count once the tags are masked.
         let text = "`{{ f(a=\"`\") }}` {{ g(b=\"`\") }}";
         assert_eq!(outline(text), "`{{ f(a=\"`\") }}` <g>");
+        // A tag cut by a code fence does not unclose the fence.
+        let text = "```\n{{ f(a=1,\n```\nb=2) }}\n\n{{ g() }}";
+        assert_eq!(outline(text), "```\n{{ f(a=1,\n```\nb=2) }}\n\n<g>");
     }
 
     #[test]
