@@ -162,8 +162,9 @@ fn atom_of<'a>(
 /// allows 50 MB; 1 MB keeps every output file small).
 const SITEMAP_URLS: usize = 50_000;
 const SITEMAP_BYTES: usize = 1_000_000;
-/// What one `<url>` adds besides its escaped `<loc>` (with a `lastmod`).
-const URL_OVERHEAD: usize = 64;
+/// What one `<url>` adds besides its escaped `<loc>` (67 bytes with a
+/// `lastmod`), with room to spare.
+const URL_OVERHEAD: usize = 72;
 
 /// The URLs (paths of the site, with `lastmod` where known) cut into the
 /// files of a sitemap: one, or several under a sitemap index. Every file
@@ -226,4 +227,37 @@ pub(crate) fn sitemap_index(site: &Site, parts: usize) -> String {
 pub(crate) fn lastmod(page: &Page) -> Option<PartialDate> {
     let dates = page.meta.updates.iter().map(|u| u.date);
     dates.chain(page.meta.updated).chain(page.meta.date).max().filter(has_day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        let config = crate::config::Config {
+            base_url: "https://news.example".into(),
+            ..Default::default()
+        };
+        crate::content::load(std::path::Path::new("/nonexistent"), config, false).0
+    }
+
+    #[test]
+    fn a_large_sitemap_is_split_into_files_of_at_most_50000_urls_and_1_mb() {
+        let site = site();
+        let day: PartialDate = "2024-07-05".parse().unwrap();
+        let urls: Vec<_> = (0..120_000).map(|i| (format!("/explainers/page-{i:06}/"), Some(day))).collect();
+        let parts = sitemap_parts(&site, urls);
+        assert!(parts.len() >= 3, "{} parts", parts.len());
+        assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), 120_000);
+        for part in &parts {
+            assert!(part.len() <= SITEMAP_URLS);
+            let xml = sitemap(&site, part);
+            assert!(xml.len() <= SITEMAP_BYTES, "{} bytes", xml.len());
+        }
+        let index = sitemap_index(&site, parts.len());
+        assert!(index.contains("<loc>https://news.example/sitemap-1.xml</loc>"));
+        assert_eq!(index.matches("<sitemap>").count(), parts.len());
+        // A small site keeps one file.
+        assert_eq!(sitemap_parts(&site, vec![("/".into(), None)]).len(), 1);
+    }
 }

@@ -153,24 +153,24 @@ impl Project {
         }
         let templates = areas.contains(&Area::Templates);
         let state = self.state.take().expect("checked above");
-        if areas.contains(&Area::Content) {
-            let (site, touched) = match reread_pages(&state.site, changed) {
-                Some(site) => (site?, Touched::Pages(edited_pages(&state.site, changed))),
-                None => (load(&self.root, &self.opts)?, Touched::Everything),
-            };
-            let site = Arc::new(site);
-            if templates {
-                let theme = load_theme(&site)?;
-                return self.render_all(site, theme, "content");
-            }
-            return self.render_changed(state, site, touched);
-        }
         // Every page links its stylesheet by a hash of its content: a new
         // stylesheet or script changes every page that links it.
         let hashed = self.opts.hash_assets
             && changed
                 .iter()
                 .any(|p| p.extension().is_some_and(|e| e == "css" || e == "js"));
+        if areas.contains(&Area::Content) {
+            let (site, touched) = match reread_pages(&state.site, changed) {
+                Some(site) => (site?, Touched::Pages(edited_pages(&state.site, changed))),
+                None => (load(&self.root, &self.opts)?, Touched::Everything),
+            };
+            let site = Arc::new(site);
+            if templates || hashed {
+                let theme = load_theme(&site)?;
+                return self.render_all(site, theme, "content");
+            }
+            return self.render_changed(state, site, touched);
+        }
         if templates || hashed {
             let theme = load_theme(&state.site)?;
             return self.render_all(state.site, theme, if templates { "templates" } else { "static" });
