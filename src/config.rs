@@ -201,8 +201,15 @@ impl Config {
                 && self.people[j].id != p.id
             {
                 problems.push(
-                    at_key(text, &p.id, format!("people `{}` and `{}` would share the page /people/{}/", self.people[j].id, p.id, slugs[i]))
-                        .with_hint("give them ids that differ in more than case or punctuation"),
+                    at_key(
+                        text,
+                        &p.id,
+                        format!(
+                            "people `{}` and `{}` would share the page /people/{}/",
+                            self.people[j].id, p.id, slugs[i]
+                        ),
+                    )
+                    .with_hint("give them ids that differ in more than case or punctuation"),
                 );
             }
         }

@@ -75,7 +75,11 @@ pub(crate) fn tag_atom(site: &Site, tag: &Tag) -> String {
     };
     // With no page dated to the day, its time comes from its events.
     let events = tag.events.iter().filter_map(|&i| site.events.get(i));
-    let fallback = events.flat_map(|e| [Some(e.meta.date), e.meta.end]).flatten().filter(has_day).max();
+    let fallback = events
+        .flat_map(|e| [Some(e.meta.date), e.meta.end])
+        .flatten()
+        .filter(has_day)
+        .max();
     atom_of(site, tag.pages.iter().map(|&p| site.page(p)), &head, fallback)
 }
 
@@ -170,10 +174,17 @@ const URL_OVERHEAD: usize = 72;
 /// files of a sitemap: one, or several under a sitemap index. Every file
 /// holds at most 50,000 URLs and 1 MB. The cut depends only on the number
 /// of URLs and the longest one, not on dates.
-pub(crate) fn sitemap_parts(site: &Site, mut urls: Vec<(String, Option<PartialDate>)>) -> Vec<Vec<(String, Option<PartialDate>)>> {
+pub(crate) fn sitemap_parts(
+    site: &Site,
+    mut urls: Vec<(String, Option<PartialDate>)>,
+) -> Vec<Vec<(String, Option<PartialDate>)>> {
     urls.sort();
     let base = &site.config.base_url;
-    let longest = urls.iter().map(|(u, _)| escape(&format!("{base}{u}")).len()).max().unwrap_or(0);
+    let longest = urls
+        .iter()
+        .map(|(u, _)| escape(&format!("{base}{u}")).len())
+        .max()
+        .unwrap_or(0);
     let per_file = ((SITEMAP_BYTES - 200) / (longest + URL_OVERHEAD)).clamp(1, SITEMAP_URLS);
     if urls.len() <= per_file {
         return vec![urls];
@@ -226,7 +237,11 @@ pub(crate) fn sitemap_index(site: &Site, parts: usize) -> String {
 /// The date a page's sitemap entry gives: its latest, when known to the day.
 pub(crate) fn lastmod(page: &Page) -> Option<PartialDate> {
     let dates = page.meta.updates.iter().map(|u| u.date);
-    dates.chain(page.meta.updated).chain(page.meta.date).max().filter(has_day)
+    dates
+        .chain(page.meta.updated)
+        .chain(page.meta.date)
+        .max()
+        .filter(has_day)
 }
 
 #[cfg(test)]
@@ -245,7 +260,9 @@ mod tests {
     fn a_large_sitemap_is_split_into_files_of_at_most_50000_urls_and_1_mb() {
         let site = site();
         let day: PartialDate = "2024-07-05".parse().unwrap();
-        let urls: Vec<_> = (0..120_000).map(|i| (format!("/explainers/page-{i:06}/"), Some(day))).collect();
+        let urls: Vec<_> = (0..120_000)
+            .map(|i| (format!("/explainers/page-{i:06}/"), Some(day)))
+            .collect();
         let parts = sitemap_parts(&site, urls);
         assert!(parts.len() >= 3, "{} parts", parts.len());
         assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), 120_000);

@@ -199,7 +199,10 @@ pub(crate) fn data_file_path(site: &Site, which: DataFile) -> String {
         DataFile::Atom => "atom.xml".into(),
         DataFile::Sitemap => "sitemap.xml".into(),
         DataFile::SitemapPart(n) => crate::feeds::sitemap_part_path(n as usize),
-        DataFile::TagFeed(i) => format!("{}atom.xml", tag_path(&site.tags[i as usize].slug).trim_start_matches('/')),
+        DataFile::TagFeed(i) => format!(
+            "{}atom.xml",
+            tag_path(&site.tags[i as usize].slug).trim_start_matches('/')
+        ),
         DataFile::TimelineJson => "timeline.json".into(),
         DataFile::TimelineIcs => "timeline.ics".into(),
         DataFile::Robots => ROBOTS.into(),
@@ -262,7 +265,12 @@ pub(crate) fn card_cache(out: &Path) -> PathBuf {
 
 /// Makes one data file, with what it read (as templates' outputs note theirs).
 /// Cards are read from the cache folder `cards` when drawn before.
-pub(crate) fn data_file(site: &Site, offers: Offers, which: DataFile, cards: Option<&Path>) -> (RenderedFile, Vec<Read>) {
+pub(crate) fn data_file(
+    site: &Site,
+    offers: Offers,
+    which: DataFile,
+    cards: Option<&Path>,
+) -> (RenderedFile, Vec<Read>) {
     let link = crate::render::context::timeline_link(site);
     let config = &site.config;
     // Which pages there are: a new or deleted page changes a listing.
@@ -299,7 +307,10 @@ pub(crate) fn data_file(site: &Site, offers: Offers, which: DataFile, cards: Opt
                         _ => 1,
                     };
                     let parts = parts();
-                    let text = parts.get(n - 1).map(|p| crate::feeds::sitemap(site, p)).unwrap_or_default();
+                    let text = parts
+                        .get(n - 1)
+                        .map(|p| crate::feeds::sitemap(site, p))
+                        .unwrap_or_default();
                     (text, [reads, listing_pages].concat())
                 }
             }

@@ -178,7 +178,7 @@ impl Project {
         // A static file can stand in for an output (`robots.txt`): the
         // outputs are the ones the site has now.
         let mut state = state;
-        let outputs = outputs_of(&state.site, state.theme.offers(&state.site));
+        let outputs = outputs_of(&state.site, state.theme.offers(&state.site))?;
         let jobs: Vec<Job> = (outputs.iter())
             .filter(|(path, _)| !state.outputs.contains_key(*path))
             .map(|(_, job)| *job)
@@ -210,7 +210,7 @@ impl Project {
             .iter()
             .map(crate::error::Diagnostic::as_warning)
             .collect();
-        let outputs = outputs_of(&site, theme.offers(&site));
+        let outputs = outputs_of(&site, theme.offers(&site))?;
         let jobs: Vec<Job> = outputs.values().copied().collect();
         self.state = Some(State {
             site,
@@ -247,7 +247,7 @@ impl Project {
             let jobs = hit.filter_map(|(path, _)| outputs.get(path).copied()).collect();
             (outputs, jobs, false)
         } else {
-            let outputs = outputs_of(&new, theme.offers(&new));
+            let outputs = outputs_of(&new, theme.offers(&new))?;
             let jobs = (outputs.iter())
                 .filter(|(path, _)| reads.get(*path).is_none_or(|r| read_any(r, &changed)))
                 .map(|(_, job)| *job)
@@ -411,11 +411,14 @@ fn sync(
     Ok(report)
 }
 
-/// Every output of `site`, by path.
-fn outputs_of(site: &Site, offers: render::browse::Offers) -> HashMap<String, Job> {
-    let html = render::targets(site, offers).into_iter().map(Job::Html);
+/// Every output of `site`, by path; two HTML outputs at one path are an
+/// error, as in a full build.
+fn outputs_of(site: &Site, offers: render::browse::Offers) -> Result<HashMap<String, Job>, Error> {
+    let targets = render::targets(site, offers);
+    Diagnostics(render::clashes(site, &targets)).into_result(())?;
+    let html = targets.into_iter().map(Job::Html);
     let jobs = html.chain(data_files(site, offers).into_iter().map(Job::Data));
-    jobs.map(|job| (job_path(site, job), job)).collect()
+    Ok(jobs.map(|job| (job_path(site, job), job)).collect())
 }
 
 fn job_path(site: &Site, job: Job) -> String {

@@ -13,7 +13,10 @@ fn site_with_pages(n: usize, paginate_by: Option<usize>) -> Fixture {
     f.write("site.yaml", "title: T\nbase_url: https://news.example\n");
     f.write("content/_index.md", "---\ntitle: Home\n---\n");
     let per = paginate_by.map_or(String::new(), |n| format!("paginate_by: {n}\n"));
-    f.write("content/explainers/_index.md", &format!("---\ntitle: Explainers\n{per}---\n"));
+    f.write(
+        "content/explainers/_index.md",
+        &format!("---\ntitle: Explainers\n{per}---\n"),
+    );
     for i in 1..=n {
         f.write(
             &format!("content/explainers/p{i:03}.md"),
@@ -26,7 +29,10 @@ fn site_with_pages(n: usize, paginate_by: Option<usize>) -> Fixture {
 /// The `href`s of the links with `rel="prev"` or `rel="next"` (`<a>` or `<link>`).
 fn rel_links(html: &str, rel: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for tag in html.split('<').filter(|t| t.starts_with("a ") || t.starts_with("link ")) {
+    for tag in html
+        .split('<')
+        .filter(|t| t.starts_with("a ") || t.starts_with("link "))
+    {
         let tag = tag.split('>').next().unwrap_or("");
         if tag.contains(&format!("rel=\"{rel}\"")) {
             let href = tag.split("href=\"").nth(1).and_then(|h| h.split('"').next());
@@ -60,7 +66,10 @@ fn a_section_of_120_pages_by_50_has_three_listing_pages() {
     assert_eq!(titles(&one).len(), 50);
     assert_eq!(titles(&one)[0], "Page 1");
     assert_eq!(titles(&two)[0], "Page 51");
-    assert_eq!(titles(&three), (101..=120).map(|i| format!("Page {i}")).collect::<Vec<_>>());
+    assert_eq!(
+        titles(&three),
+        (101..=120).map(|i| format!("Page {i}")).collect::<Vec<_>>()
+    );
     // rel="prev"/"next" in the head and on the navigation's links.
     assert_eq!(rel_links(&one, "prev"), Vec::<String>::new());
     assert_eq!(rel_links(&one, "next"), ["/explainers/page/2/"]);
@@ -69,7 +78,10 @@ fn a_section_of_120_pages_by_50_has_three_listing_pages() {
     assert_eq!(rel_links(&three, "next"), Vec::<String>::new());
     assert!(two.contains("<link rel=\"prev\" href=\"/explainers/\">"), "{two}");
     // The numbered navigation marks the current page.
-    assert!(two.contains("<nav class=\"pagination\" aria-label=\"Pagination\">"), "{two}");
+    assert!(
+        two.contains("<nav class=\"pagination\" aria-label=\"Pagination\">"),
+        "{two}"
+    );
     assert!(
         two.contains("<a class=\"pagination__number\" href=\"/explainers/page/2/\" aria-current=\"page\">"),
         "{two}"
@@ -79,7 +91,10 @@ fn a_section_of_120_pages_by_50_has_three_listing_pages() {
     // Every listing page is in the sitemap.
     let sitemap = f.read("public/sitemap.xml");
     for url in ["/explainers/", "/explainers/page/2/", "/explainers/page/3/"] {
-        assert!(sitemap.contains(&format!("<loc>https://news.example{url}</loc>")), "{url}");
+        assert!(
+            sitemap.contains(&format!("<loc>https://news.example{url}</loc>")),
+            "{url}"
+        );
     }
     assert!(!sitemap.contains("page/1/"));
 }
@@ -88,7 +103,10 @@ fn a_section_of_120_pages_by_50_has_three_listing_pages() {
 fn the_site_default_applies_and_a_small_section_has_no_navigation() {
     // site.yaml's paginate_by, and 0 in a section means that default.
     let f = site_with_pages(7, Some(0));
-    f.write("site.yaml", "title: T\nbase_url: https://news.example\npaginate_by: 3\n");
+    f.write(
+        "site.yaml",
+        "title: T\nbase_url: https://news.example\npaginate_by: 3\n",
+    );
     f.build_ok();
     assert!(f.exists("public/explainers/page/3/index.html"));
     assert!(!f.exists("public/explainers/page/4/index.html"));
@@ -124,7 +142,10 @@ fn tagged_site() -> Fixture {
         "content/a.md",
         "---\ntitle: Alpha\ndate: 2024-01-02\ntags: [Pay, NHS]\npositions:\n  - who: ann\n    says: Pay is *fair*.\n---\nA.\n",
     );
-    f.write("content/b.md", "---\ntitle: Beta\ndate: 2024-03-04\ntags: [pay]\npeople: [ann]\n---\nB.\n");
+    f.write(
+        "content/b.md",
+        "---\ntitle: Beta\ndate: 2024-03-04\ntags: [pay]\npeople: [ann]\n---\nB.\n",
+    );
     f.write("content/c.md", "---\ntitle: Gamma\ntags: [strikes]\n---\nC.\n");
     f.write(
         "content/timeline/late.md",
@@ -147,7 +168,10 @@ fn the_tags_index_counts_and_each_tag_lists_its_pages_and_events() {
     assert!(!index.contains(">pay</a>"), "{index}");
     let pay_item = index.split("/tags/pay/").nth(1).unwrap();
     let pay_item = pay_item.split("</li>").next().unwrap();
-    assert!(pay_item.contains("2 pages") && pay_item.contains("1 event"), "{pay_item}");
+    assert!(
+        pay_item.contains("2 pages") && pay_item.contains("1 event"),
+        "{pay_item}"
+    );
     assert!(index.contains("<a href=\"/tags/nhs/\">NHS</a>"), "{index}");
     let pay = f.read("public/tags/pay/index.html");
     // Newest first.
@@ -161,7 +185,10 @@ fn the_tags_index_counts_and_each_tag_lists_its_pages_and_events() {
     // Tag pages are in the sitemap.
     let sitemap = f.read("public/sitemap.xml");
     for url in ["/tags/", "/tags/pay/", "/tags/nhs/", "/tags/strikes/", "/people/ann/"] {
-        assert!(sitemap.contains(&format!("<loc>https://news.example{url}</loc>")), "{url}");
+        assert!(
+            sitemap.contains(&format!("<loc>https://news.example{url}</loc>")),
+            "{url}"
+        );
     }
 }
 
@@ -186,7 +213,10 @@ fn each_tag_feed_is_atom_with_that_tags_pages() {
         .children()
         .find(|c| c.has_tag_name((atom, "link")) && c.attribute("rel") == Some("self"))
         .unwrap();
-    assert_eq!(self_link.attribute("href"), Some("https://news.example/tags/pay/atom.xml"));
+    assert_eq!(
+        self_link.attribute("href"),
+        Some("https://news.example/tags/pay/atom.xml")
+    );
     let entries: Vec<_> = root.children().filter(|c| c.has_tag_name((atom, "entry"))).collect();
     let titles: Vec<_> = entries.iter().map(|e| child(*e, "title").text().unwrap()).collect();
     assert_eq!(titles, ["Beta", "Alpha"]);
@@ -205,7 +235,10 @@ fn a_tag_with_many_pages_is_paginated() {
     let f = Fixture::bare();
     f.write("site.yaml", "title: T\npaginate_by: 4\n");
     for i in 1..=9 {
-        f.write(&format!("content/p{i}.md"), &format!("---\ntitle: P{i}\ntags: [x]\n---\n"));
+        f.write(
+            &format!("content/p{i}.md"),
+            &format!("---\ntitle: P{i}\ntags: [x]\n---\n"),
+        );
     }
     f.build_ok();
     assert_eq!(card_titles(&f.read("public/tags/x/index.html")).len(), 4);
@@ -233,8 +266,14 @@ fn a_person_page_lists_their_positions_and_events_in_timeline_order() {
     let bob = f.read("public/people/bob/index.html");
     assert!(bob.contains("Late talks") && !bob.contains("Early strike"), "{bob}");
     // Pages link names to people pages.
-    assert!(f.read("public/a/index.html").contains("<a href=\"/people/ann/\">Ann Smith</a>"));
-    assert!(f.read("public/b/index.html").contains("<a href=\"/people/ann/\">Ann Smith</a>"));
+    assert!(
+        f.read("public/a/index.html")
+            .contains("<a href=\"/people/ann/\">Ann Smith</a>")
+    );
+    assert!(
+        f.read("public/b/index.html")
+            .contains("<a href=\"/people/ann/\">Ann Smith</a>")
+    );
 }
 
 #[test]
@@ -270,8 +309,92 @@ fn wes_streeting_page_on_the_shipped_site_lists_his_events_in_order() {
     // The events naming `streeting` in `actors:`, as the timeline orders them.
     assert_eq!(
         titles,
-        ["Wes Streeting becomes Health Secretary", "Streeting meets the BMA junior doctors committee"]
+        [
+            "Wes Streeting becomes Health Secretary",
+            "Streeting meets the BMA junior doctors committee"
+        ]
     );
     let whos_who = std::fs::read_to_string(out.path().join("public/explainers/whos-who/index.html")).unwrap();
     assert!(whos_who.contains("<a href=\"/people/streeting/\">Wes Streeting</a>"));
+}
+
+/// What a rebuild after editing `rel` to `text` rendered.
+fn rebuild_after(project: &mut dossier::project::Project, f: &Fixture, rel: &str, text: &str) -> Vec<String> {
+    f.write(rel, text);
+    let report = project.rebuild(&[f.path(rel)]).unwrap();
+    report.rendered
+}
+
+#[test]
+fn edits_re_render_the_tag_and_people_pages_that_show_them() {
+    let f = tagged_site();
+    let root = dossier::site_root(f.root()).unwrap();
+    let out = root.join("served");
+    let mut project = dossier::project::Project::new(dossier::BuildOptions::new(&root), root.clone(), out);
+    project.rebuild(&[]).unwrap();
+    // A tag added to a page: the index, the tag's page and its feed.
+    let rendered = rebuild_after(
+        &mut project,
+        &f,
+        "content/c.md",
+        "---\ntitle: Gamma\ntags: [strikes, NHS]\n---\nC.\n",
+    );
+    for path in [
+        "tags/index.html",
+        "tags/nhs/index.html",
+        "tags/nhs/atom.xml",
+        "c/index.html",
+    ] {
+        assert!(rendered.contains(&path.to_string()), "{path} not in {rendered:?}");
+    }
+    assert!(!rendered.contains(&"tags/pay/index.html".to_string()), "{rendered:?}");
+    assert!(!rendered.contains(&"people/ann/index.html".to_string()), "{rendered:?}");
+    // A page retitled: the tag pages listing it, not the others.
+    let rendered = rebuild_after(
+        &mut project,
+        &f,
+        "content/b.md",
+        "---\ntitle: Beta two\ndate: 2024-03-04\ntags: [pay]\npeople: [ann]\n---\nB.\n",
+    );
+    for path in ["tags/pay/index.html", "tags/pay/atom.xml", "people/ann/index.html"] {
+        assert!(rendered.contains(&path.to_string()), "{path} not in {rendered:?}");
+    }
+    assert!(
+        !rendered.contains(&"tags/strikes/index.html".to_string()),
+        "{rendered:?}"
+    );
+    assert!(!rendered.contains(&"people/bob/index.html".to_string()), "{rendered:?}");
+    assert!(f.read("served/tags/pay/index.html").contains("Beta two"));
+    // An event re-dated: the pages of its actors, now in the new order.
+    let rendered = rebuild_after(
+        &mut project,
+        &f,
+        "content/timeline/late.md",
+        "---\ntitle: Late talks\ndate: 2022-05-01\nactors: [ann, bob]\ntags: [pay]\n---\nLate.\n",
+    );
+    for path in ["people/ann/index.html", "people/bob/index.html", "tags/pay/index.html"] {
+        assert!(rendered.contains(&path.to_string()), "{path} not in {rendered:?}");
+    }
+    let ann = f.read("served/people/ann/index.html");
+    assert!(ann.find("Late talks").unwrap() < ann.find("Early strike").unwrap());
+}
+
+#[test]
+fn a_page_where_a_person_page_goes_is_an_error_not_an_overwrite() {
+    let f = tagged_site();
+    f.write("content/people/ann.md", "---\ntitle: Ann's own page\n---\nHi.\n");
+    let err = f.build_err();
+    assert!(err.contains("content/people/ann.md"), "{err}");
+    assert!(err.contains("as would the page of `ann`"), "{err}");
+    // `serve` and `build --watch` say so too.
+    let root = dossier::site_root(f.root()).unwrap();
+    let mut project =
+        dossier::project::Project::new(dossier::BuildOptions::new(&root), root.clone(), root.join("served"));
+    let err = project.rebuild(&[]).err().expect("the clash is an error").to_string();
+    assert!(err.contains("content/people/ann.md"), "{err}");
+    // Added while serving: an error as well.
+    f.remove("content/people/ann.md");
+    project.rebuild(&[]).unwrap();
+    f.write("content/people/ann.md", "---\ntitle: Ann's own page\n---\nHi.\n");
+    assert!(project.rebuild(&[f.path("content/people/ann.md")]).is_err());
 }

@@ -143,7 +143,12 @@ pub fn collect_tags(site: &Site) -> Vec<Tag> {
     for tag in &mut tags {
         tag.pages.sort_by_cached_key(|&id| {
             let p = site.page(id);
-            (p.meta.date.is_none(), std::cmp::Reverse(p.meta.date), p.meta.title.clone(), p.rel.clone())
+            (
+                p.meta.date.is_none(),
+                std::cmp::Reverse(p.meta.date),
+                p.meta.title.clone(),
+                p.rel.clone(),
+            )
         });
     }
     tags
@@ -520,7 +525,10 @@ impl Site {
 
     /// The tag whose slug is `slug`.
     pub fn tag(&self, slug: &str) -> Option<&Tag> {
-        self.tags.binary_search_by(|t| t.slug.as_str().cmp(slug)).ok().map(|i| &self.tags[i])
+        self.tags
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.tags[i])
     }
 
     /// The page written in `rel` (relative to `content/`).

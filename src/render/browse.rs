@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::context::{EventCtx, LinkCtx, PersonCtx, page_link, person_ctx, source_ctx};
 use super::{Read, Reads};
-use crate::model::{PageId, Site, Tag, paginated_url, pager_count, tag_path};
+use crate::model::{PageId, Site, Tag, pager_count, paginated_url, tag_path};
 
 /// `paginator` on a listing page (a section's or a tag's).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -281,7 +281,12 @@ pub(crate) fn changed_views(old: &Site, new: &Site, old_events: &[EventCtx], new
     if tags_index(old) != tags_index(new) {
         changed.push(Read::Tags);
     }
-    let slugs: BTreeSet<&str> = old.tags.iter().chain(new.tags.iter()).map(|t| t.slug.as_str()).collect();
+    let slugs: BTreeSet<&str> = old
+        .tags
+        .iter()
+        .chain(new.tags.iter())
+        .map(|t| t.slug.as_str())
+        .collect();
     for slug in slugs {
         if tag_view(old, old_events, slug) != tag_view(new, new_events, slug) {
             changed.push(Read::Tag(slug.to_string()));

@@ -594,6 +594,40 @@ fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diag
     unusable.into_iter().chain(missing).collect()
 }
 
+/// One problem per output path two targets would both write: a page or
+/// folder of `content/` where the site puts its tag or people pages.
+pub(crate) fn clashes(site: &Site, targets: &[Target]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, Target> = HashMap::with_capacity(targets.len());
+    let mut problems = Vec::new();
+    for &t in targets {
+        let path = t.path(site);
+        let Some(&first) = seen.get(&path) else {
+            seen.insert(path, t);
+            continue;
+        };
+        // Blame the content file, not the generated page.
+        let generated = |t: Target| matches!(t, Target::Tags | Target::Tag(..) | Target::Person(_));
+        let (mine, theirs) = if generated(first) { (t, first) } else { (first, t) };
+        let what = match theirs {
+            Target::Tags => "the tags index".to_string(),
+            Target::Tag(i, _) => format!("the page of the tag `{}`", site.tags[i as usize].name),
+            Target::Person(i) => format!(
+                "the page of `{}` from site.yaml's people",
+                site.config.people[i as usize].id
+            ),
+            _ => "another page".to_string(),
+        };
+        problems.push(
+            Diagnostic::file(
+                mine.template(site).1,
+                format!("this would be written to `{path}`, as would {what}"),
+            )
+            .with_hint("rename or move it: `/tags/` and `/people/` hold the pages the site makes for tags and people"),
+        );
+    }
+    problems
+}
+
 /// Renders `targets` in parallel, handing each file to `emit` as soon as it
 /// is rendered. Returns each output's path with what it read, or every
 /// problem found.
@@ -603,9 +637,10 @@ pub(crate) fn render_targets(
     targets: &[Target],
     emit: &Emit,
 ) -> Result<ReadsByOutput, Error> {
-    let missing = missing_templates(theme, site, targets);
-    if !missing.is_empty() {
-        return Err(Diagnostics(missing).into());
+    let mut problems = missing_templates(theme, site, targets);
+    problems.extend(clashes(site, targets));
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems).into());
     }
     // Each file is written as soon as it is rendered; only its path is kept.
     let outcomes: Vec<Result<(String, Vec<Read>), Error>> = targets
@@ -745,7 +780,14 @@ fn glossary_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
 fn section_context(site: &Site, id: SectionId, n: usize, ctx: &mut Context, reads: &mut Reads) {
     let section = section_ctx(site, id, n, reads);
     let s = site.section(id);
-    let pager = browse::paginator(site, &s.url, n, site.paginate_by(id), s.pages.len(), section.pages.clone());
+    let pager = browse::paginator(
+        site,
+        &s.url,
+        n,
+        site.paginate_by(id),
+        s.pages.len(),
+        section.pages.clone(),
+    );
     ctx.insert("paginator", &pager);
     ctx.insert("section", &section);
 }
@@ -771,7 +813,11 @@ fn tag_context(theme: &Theme, site: &Site, tag: &Tag, n: usize, ctx: &mut Contex
     );
     // Its events go on its first listing page.
     let events = match n {
-        1 => tag.events.iter().filter_map(|&i| theme.events.get(i).cloned()).collect(),
+        1 => tag
+            .events
+            .iter()
+            .filter_map(|&i| theme.events.get(i).cloned())
+            .collect(),
         _ => Vec::new(),
     };
     ctx.insert(
@@ -781,7 +827,13 @@ fn tag_context(theme: &Theme, site: &Site, tag: &Tag, n: usize, ctx: &mut Contex
             events,
         },
     );
-    let mut section = generated_section(site, &generated_link(site, &path, &tag.name), None, String::new(), reads);
+    let mut section = generated_section(
+        site,
+        &generated_link(site, &path, &tag.name),
+        None,
+        String::new(),
+        reads,
+    );
     // Its breadcrumbs lead through the tags index.
     section.ancestors.push(generated_link(site, TAGS_URL, "Tags"));
     ctx.insert("section", &section);
