@@ -390,7 +390,7 @@ fn a_page_where_a_person_page_goes_is_an_error_not_an_overwrite() {
     let root = dossier::site_root(f.root()).unwrap();
     let mut project =
         dossier::project::Project::new(dossier::BuildOptions::new(&root), root.clone(), root.join("served"));
-    let err = project.rebuild(&[]).err().expect("the clash is an error").to_string();
+    let err = project.rebuild(&[]).expect_err("the clash is an error").to_string();
     assert!(err.contains("content/people/ann.md"), "{err}");
     // Added while serving: an error as well.
     f.remove("content/people/ann.md");
