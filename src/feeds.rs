@@ -1,7 +1,9 @@
-//! `atom.xml` (an entry per page and per update-log item dated to the day)
-//! and `sitemap.xml`. Neither states a day the content does not give: Atom
-//! needs an instant, so what is known only to the month or year is left out
-//! of it, and a sitemap's `lastmod` is written only when the day is known.
+//! `atom.xml` (an entry per page and per update-log item dated to the day,
+//! the newest [`FEED_LIMIT`]), each tag's feed, and `sitemap.xml` (cut into
+//! files of at most 50,000 URLs and 1 MB under a sitemap index when large).
+//! None states a day the content does not give: Atom needs an instant, so
+//! what is known only to the month or year is left out of it, and a
+//! sitemap's `lastmod` is written only when the day is known.
 
 use std::fmt::Write;
 
