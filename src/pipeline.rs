@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use crate::cards::Card;
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::model::{CARD_FILE, PageId, Site, alias_output_path, card_output_path};
+use crate::model::{CARD_FILE, PageId, Site, alias_output_path, card_output_path, tag_path};
 use crate::output::{Copy, Emit, RenderedFile};
+use crate::render::browse::Offers;
 use crate::render::{Read, ReadsByOutput, Theme};
 
 /// What `build` and `check` are asked to do.
@@ -122,7 +123,12 @@ pub(crate) fn load_theme(site: &Arc<Site>) -> Result<Theme, Error> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum DataFile {
     Atom,
+    /// `sitemap.xml`: the sitemap, or the index of its parts when it has several.
     Sitemap,
+    /// Part `n` (from 1) of a sitemap too large for one file.
+    SitemapPart(u32),
+    /// The Atom feed of the tag `site.tags[i]`, beside its page.
+    TagFeed(u32),
     /// `timeline.json` (TimelineJS3), when there is a timeline.
     TimelineJson,
     /// `timeline.ics` (iCalendar), when there is a timeline.
@@ -141,8 +147,15 @@ pub(crate) enum DataFile {
 }
 
 /// Every data file of the site.
-pub(crate) fn data_files(site: &Site) -> Vec<DataFile> {
+pub(crate) fn data_files(site: &Site, offers: Offers) -> Vec<DataFile> {
     let mut all = vec![DataFile::Atom, DataFile::Sitemap];
+    let parts = crate::feeds::sitemap_parts(site, sitemap_urls(site, offers)).len();
+    if parts > 1 {
+        all.extend((1..=parts).map(|n| DataFile::SitemapPart(n as u32)));
+    }
+    if offers.tags {
+        all.extend((0..site.tags.len()).map(|i| DataFile::TagFeed(i as u32)));
+    }
     if site.has_timeline() {
         all.extend([DataFile::TimelineJson, DataFile::TimelineIcs]);
     }
@@ -172,11 +185,32 @@ pub(crate) fn writes_robots(site: &Site) -> bool {
 
 pub(crate) const ROBOTS: &str = "robots.txt";
 
+/// Every URL the sitemap lists: every HTML output but the 404 page, with
+/// the pages' dates.
+fn sitemap_urls(site: &Site, offers: Offers) -> Vec<(String, Option<crate::date::PartialDate>)> {
+    use crate::render::Target;
+    (crate::render::targets(site, offers).into_iter())
+        .filter(|t| *t != Target::NotFound)
+        .map(|t| {
+            let last = match t {
+                Target::Page(p) => crate::feeds::lastmod(site.page(p)),
+                _ => None,
+            };
+            (t.url(site), last)
+        })
+        .collect()
+}
+
 /// Where a data file goes in the output.
 pub(crate) fn data_file_path(site: &Site, which: DataFile) -> String {
     match which {
         DataFile::Atom => "atom.xml".into(),
         DataFile::Sitemap => "sitemap.xml".into(),
+        DataFile::SitemapPart(n) => crate::feeds::sitemap_part_path(n as usize),
+        DataFile::TagFeed(i) => format!(
+            "{}atom.xml",
+            tag_path(&site.tags[i as usize].slug).trim_start_matches('/')
+        ),
         DataFile::TimelineJson => "timeline.json".into(),
         DataFile::TimelineIcs => "timeline.ics".into(),
         DataFile::Robots => ROBOTS.into(),
@@ -239,7 +273,12 @@ pub(crate) fn card_cache(out: &Path) -> PathBuf {
 
 /// Makes one data file, with what it read (as templates' outputs note theirs).
 /// Cards are read from the cache folder `cards` when drawn before.
-pub(crate) fn data_file(site: &Site, which: DataFile, cards: Option<&Path>) -> (RenderedFile, Vec<Read>) {
+pub(crate) fn data_file(
+    site: &Site,
+    offers: Offers,
+    which: DataFile,
+    cards: Option<&Path>,
+) -> (RenderedFile, Vec<Read>) {
     let link = crate::render::context::timeline_link(site);
     let config = &site.config;
     // Which pages there are: a new or deleted page changes a listing.
@@ -249,18 +288,49 @@ pub(crate) fn data_file(site: &Site, which: DataFile, cards: Option<&Path>) -> (
             .flat_map(|s| [Read::SectionLink(s.dir.clone()), Read::Listing(s.dir.clone())])
     };
     let (text, reads) = match which {
-        DataFile::Atom | DataFile::Sitemap => {
+        DataFile::Atom | DataFile::Sitemap | DataFile::SitemapPart(_) => {
             let reads: Vec<Read> = site
                 .pages
                 .iter()
                 .flat_map(|p| [Read::Link(p.rel.clone()), Read::Updates(p.rel.clone())])
                 .chain(listings())
                 .collect();
+            // The listing pages of sections (`Listing` holds `paginate_by`) and of tags.
+            let listing_pages = vec![Read::Tags];
+            let parts = || crate::feeds::sitemap_parts(site, sitemap_urls(site, offers));
             match which {
                 // With no entry dated to the day, the feed takes its time from the events.
                 DataFile::Atom => (crate::feeds::atom(site), [reads, vec![Read::Events]].concat()),
-                _ => (crate::feeds::sitemap(site), reads),
+                DataFile::Sitemap => {
+                    let parts = parts();
+                    let text = match parts.len() {
+                        1 => crate::feeds::sitemap(site, &parts[0]),
+                        n => crate::feeds::sitemap_index(site, n),
+                    };
+                    (text, [reads, listing_pages].concat())
+                }
+                _ => {
+                    let n = match which {
+                        DataFile::SitemapPart(n) => n as usize,
+                        _ => 1,
+                    };
+                    let parts = parts();
+                    let text = parts
+                        .get(n - 1)
+                        .map(|p| crate::feeds::sitemap(site, p))
+                        .unwrap_or_default();
+                    (text, [reads, listing_pages].concat())
+                }
             }
+        }
+        DataFile::TagFeed(i) => {
+            let tag = &site.tags[i as usize];
+            let pages = tag.pages.iter().map(|&p| site.page(p));
+            let reads = pages
+                .flat_map(|p| [Read::Link(p.rel.clone()), Read::Updates(p.rel.clone())])
+                .chain([Read::Tag(tag.slug.clone())])
+                .collect();
+            (crate::feeds::tag_atom(site, tag), reads)
         }
         DataFile::TimelineJson => (
             crate::timeline::export::timelinejs(&site.events, config, &site.dates, &link.title, &link.permalink),
@@ -324,14 +394,15 @@ pub(crate) fn render_tree(
     emit: &Emit,
     cards: Option<&Path>,
 ) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
+    let offers = theme.offers(site);
     let ids = crate::anchors::Ids::for_site(site);
     let noted = |f: RenderedFile| {
         ids.note(&f.path, &f.bytes);
         emit(f)
     };
-    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), &noted)?;
+    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site, offers), &noted)?;
     stop_if_any(ids.check(site))?;
-    done.extend(render_data_files(site, &data_files(site), emit, cards)?);
+    done.extend(render_data_files(site, offers, &data_files(site, offers), emit, cards)?);
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
     let copies = copies(site, theme, &|p| rendered.contains(p))?;
     Ok((copies, done))
@@ -341,6 +412,7 @@ pub(crate) fn render_tree(
 /// milliseconds each to draw), and returns what each read.
 pub(crate) fn render_data_files(
     site: &Site,
+    offers: Offers,
     which: &[DataFile],
     emit: &Emit,
     cards: Option<&Path>,
@@ -349,7 +421,7 @@ pub(crate) fn render_data_files(
     which
         .par_iter()
         .map(|&w| {
-            let (file, reads) = data_file(site, w, cards);
+            let (file, reads) = data_file(site, offers, w, cards);
             let path = file.path.clone();
             emit(file).map(|()| (path, reads))
         })
@@ -433,7 +505,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
                 Ok(copies) => {
                     staging.commit()?;
                     // The cache keeps the cards of this build, no others.
-                    let keep = (data_files(&site).into_iter())
+                    let keep = (data_files(&site, theme.offers(&site)).into_iter())
                         .filter_map(|which| card(&site, which).map(|c| c.key()))
                         .collect();
                     crate::cards::prune(&cards, &keep);

@@ -153,6 +153,12 @@ impl Project {
         }
         let templates = areas.contains(&Area::Templates);
         let state = self.state.take().expect("checked above");
+        // Every page links its stylesheet by a hash of its content: a new
+        // stylesheet or script changes every page that links it.
+        let hashed = self.opts.hash_assets
+            && changed
+                .iter()
+                .any(|p| p.extension().is_some_and(|e| e == "css" || e == "js"));
         // An image under static/ that a figure shows is content too.
         let shown = changed.iter().any(|p| uses_file(&state.site, p));
         if areas.contains(&Area::Content) || shown {
@@ -167,18 +173,12 @@ impl Project {
                 ),
             };
             let site = Arc::new(site);
-            if templates {
+            if templates || hashed {
                 let theme = load_theme(&site)?;
                 return self.render_all(site, theme, "content");
             }
             return self.render_changed(state, site, touched);
         }
-        // Every page links its stylesheet by a hash of its content: a new
-        // stylesheet or script changes every page that links it.
-        let hashed = self.opts.hash_assets
-            && changed
-                .iter()
-                .any(|p| p.extension().is_some_and(|e| e == "css" || e == "js"));
         if templates || hashed {
             let theme = load_theme(&state.site)?;
             return self.render_all(state.site, theme, if templates { "templates" } else { "static" });
@@ -186,7 +186,7 @@ impl Project {
         // A static file can stand in for an output (`robots.txt`): the
         // outputs are the ones the site has now.
         let mut state = state;
-        let outputs = outputs_of(&state.site);
+        let outputs = outputs_of(&state.site, state.theme.offers(&state.site))?;
         let jobs: Vec<Job> = (outputs.iter())
             .filter(|(path, _)| !state.outputs.contains_key(*path))
             .map(|(_, job)| *job)
@@ -227,7 +227,7 @@ impl Project {
             .iter()
             .map(crate::error::Diagnostic::as_warning)
             .collect();
-        let outputs = outputs_of(&site);
+        let outputs = outputs_of(&site, theme.offers(&site))?;
         let jobs: Vec<Job> = outputs.values().copied().collect();
         self.state = Some(State {
             site,
@@ -257,13 +257,14 @@ impl Project {
         // and glossary): the same outputs, with the same ids.
         let same_outputs = matches!(touched, Touched::Pages(_))
             && !changed.contains(&Read::Site)
+            && !changed.contains(&Read::Tags)
             && outputs.contains_key(ROBOTS) == writes_robots(&new);
         let (outputs, jobs, outputs_changed) = if same_outputs {
             let hit = reads.iter().filter(|(_, r)| read_any(r, &changed));
             let jobs = hit.filter_map(|(path, _)| outputs.get(path).copied()).collect();
             (outputs, jobs, false)
         } else {
-            let outputs = outputs_of(&new);
+            let outputs = outputs_of(&new, theme.offers(&new))?;
             let jobs = (outputs.iter())
                 .filter(|(path, _)| reads.get(*path).is_none_or(|r| read_any(r, &changed)))
                 .map(|(_, job)| *job)
@@ -340,7 +341,8 @@ impl Project {
             })
             .collect();
         let cards = card_cache(&self.out);
-        done.extend(render_data_files(site, &data, &offer, Some(&cards))?);
+        let offers = state.theme.offers(site);
+        done.extend(render_data_files(site, offers, &data, &offer, Some(&cards))?);
         if outputs_changed {
             let outputs = &state.outputs;
             state.reads.retain(|path, _| outputs.contains_key(path));
@@ -435,11 +437,14 @@ fn sync(
     Ok(report)
 }
 
-/// Every output of `site`, by path.
-fn outputs_of(site: &Site) -> HashMap<String, Job> {
-    let html = render::targets(site).into_iter().map(Job::Html);
-    let jobs = html.chain(data_files(site).into_iter().map(Job::Data));
-    jobs.map(|job| (job_path(site, job), job)).collect()
+/// Every output of `site`, by path; two HTML outputs at one path are an
+/// error, as in a full build.
+fn outputs_of(site: &Site, offers: render::browse::Offers) -> Result<HashMap<String, Job>, Error> {
+    let targets = render::targets(site, offers);
+    Diagnostics(render::clashes(site, &targets)).into_result(())?;
+    let html = targets.into_iter().map(Job::Html);
+    let jobs = html.chain(data_files(site, offers).into_iter().map(Job::Data));
+    Ok(jobs.map(|job| (job_path(site, job), job)).collect())
 }
 
 fn job_path(site: &Site, job: Job) -> String {
@@ -616,6 +621,7 @@ fn changed_reads(
             );
         }
     }
+    changed.extend(render::browse::changed_views(old, new, old_events, new_events));
     changed
 }
 
@@ -623,12 +629,15 @@ fn section_by_dir<'a>(site: &'a Site, dir: &str) -> Option<&'a Section> {
     site.sections.iter().find(|s| s.dir == dir)
 }
 
-/// Which pages and subsections a section lists, in order, by file and folder.
-fn listing<'a>(site: &'a Site, s: Option<&'a Section>) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
+/// Which pages and subsections a section lists, in order, by file and
+/// folder, and how many to a listing page.
+type ListingView<'a> = (Vec<&'a str>, Vec<&'a str>, Option<usize>);
+
+fn listing<'a>(site: &'a Site, s: Option<&'a Section>) -> Option<ListingView<'a>> {
     s.map(|s| {
         let pages = s.pages.iter().map(|&p| site.page(p).rel.as_str()).collect();
         let subs = s.subsections.iter().map(|&c| site.section(c).dir.as_str()).collect();
-        (pages, subs)
+        (pages, subs, s.meta.paginate_by)
     })
 }
 

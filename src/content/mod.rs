@@ -74,6 +74,7 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         timeline_section: None,
         links: Arc::default(),
         index: Arc::default(),
+        tags: Arc::default(),
         dates,
         base_path,
         image_cache: None,

@@ -31,6 +31,10 @@ pub const TIMELINE_DIR: &str = "timeline";
 pub const TIMELINE_URL: &str = "/timeline/";
 /// The glossary page's URL, when the site has a glossary.
 pub const GLOSSARY_URL: &str = "/glossary/";
+/// The tags index; each tag's page is under it (`/tags/pay/`).
+pub const TAGS_URL: &str = "/tags/";
+/// Where each person's page lives (`/people/streeting/`).
+pub const PEOPLE_URL: &str = "/people/";
 /// The folders of a site that hold its sources (besides `site.yaml`).
 pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
 
@@ -83,6 +87,9 @@ pub struct Site {
     pub glossary: Vec<String>,
     /// The pages by file and by URL.
     pub index: Arc<PageIndex>,
+    /// Every tag of pages and events, by slug (filled in by the timeline
+    /// stage, which puts the events in order).
+    pub tags: Arc<Vec<Tag>>,
     /// How dates read in the site's language.
     pub dates: crate::date::DateStyle,
     /// The path part of `base_url` (see [`Config::base_path`]), worked out
@@ -91,6 +98,87 @@ pub struct Site {
     /// Where resized images are kept between builds, beside the output
     /// (`None` for `check`, which writes nothing).
     pub image_cache: Option<PathBuf>,
+}
+
+/// A tag: every spelling with the same slug is one tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    pub slug: String,
+    /// The first spelling met (pages in file order, then events in timeline order).
+    pub name: String,
+    /// Its pages, newest first (undated last), then by title.
+    pub pages: Vec<PageId>,
+    /// Its events, as indexes into [`Site::events`], in timeline order.
+    pub events: Vec<usize>,
+}
+
+/// The tags of `site`'s pages and events, sorted by slug.
+pub fn collect_tags(site: &Site) -> Vec<Tag> {
+    let mut by_slug: std::collections::BTreeMap<String, Tag> = std::collections::BTreeMap::new();
+    fn entry<'a>(by_slug: &'a mut std::collections::BTreeMap<String, Tag>, name: &str) -> Option<&'a mut Tag> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let slug = crate::text::slugify(name);
+        Some(by_slug.entry(slug.clone()).or_insert_with(|| Tag {
+            slug,
+            name: name.to_string(),
+            pages: Vec::new(),
+            events: Vec::new(),
+        }))
+    }
+    for id in site.page_ids() {
+        for name in &site.page(id).meta.tags {
+            if let Some(tag) = entry(&mut by_slug, name).filter(|t| t.pages.last() != Some(&id)) {
+                tag.pages.push(id);
+            }
+        }
+    }
+    for (i, e) in site.events.iter().enumerate() {
+        for name in &e.meta.tags {
+            if let Some(tag) = entry(&mut by_slug, name).filter(|t| t.events.last() != Some(&i)) {
+                tag.events.push(i);
+            }
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug.into_values().collect();
+    for tag in &mut tags {
+        tag.pages.sort_by_cached_key(|&id| {
+            let p = site.page(id);
+            (
+                p.meta.date.is_none(),
+                std::cmp::Reverse(p.meta.date),
+                p.meta.title.clone(),
+                p.rel.clone(),
+            )
+        });
+    }
+    tags
+}
+
+/// The URL of page `n` (from 1) of a listing at `base`: page 1 is `base`
+/// itself, the others `base` + `page/n/`.
+pub fn paginated_url(base: &str, n: usize) -> String {
+    match n {
+        0 | 1 => base.to_string(),
+        n => format!("{base}page/{n}/"),
+    }
+}
+
+/// How many listing pages `items` make at `per_page` each (at least one).
+pub fn pager_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The path of a tag's page: `/tags/pay/`.
+pub fn tag_path(slug: &str) -> String {
+    format!("{TAGS_URL}{slug}/")
+}
+
+/// The path of a person's page: `/people/streeting/`.
+pub fn person_path(id: &str) -> String {
+    format!("{PEOPLE_URL}{}/", crate::text::slugify(id))
 }
 
 /// Finds pages by their file (relative to `content/`) or their URL.
@@ -481,9 +569,31 @@ impl Site {
         pages.chain(sections).flat_map(|u| &u.images)
     }
 
-    /// The page of a person of `people:` (`/people/streeting/`).
+    /// How many pages a listing page of section `id` shows: its
+    /// `paginate_by`, else the site's.
+    pub fn paginate_by(&self, id: SectionId) -> usize {
+        match self.section(id).meta.paginate_by {
+            Some(n) if n > 0 => n,
+            _ => self.config.paginate_by(),
+        }
+    }
+
+    /// How many listing pages section `id` has.
+    pub fn section_pager_count(&self, id: SectionId) -> usize {
+        pager_count(self.section(id).pages.len(), self.paginate_by(id))
+    }
+
+    /// Where the page of person `id` (from `site.yaml`'s `people`) is served from.
     pub fn person_url(&self, id: &str) -> String {
-        self.url(&format!("/people/{}/", url_segment(id)))
+        self.url(&person_path(id))
+    }
+
+    /// The tag whose slug is `slug`.
+    pub fn tag(&self, slug: &str) -> Option<&Tag> {
+        self.tags
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.tags[i])
     }
 
     /// The page written in `rel` (relative to `content/`).

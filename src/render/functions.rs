@@ -101,7 +101,7 @@ impl Recorder {
 
 /// Registers the functions that look things up across the site —
 /// `get_url(path="@/explainers/pay.md")`, `get_page(path=...)`,
-/// `get_section(path=...)`, `timeline_events(...)` — and the tera-contrib
+/// `get_section(path=...)`, `get_tags()`, `timeline_events(...)` — and the tera-contrib
 /// filters. Called again when the site changes (the incremental path).
 pub(crate) fn register_functions(
     tera: &mut Tera,
@@ -183,6 +183,16 @@ pub(crate) fn register_functions(
                     .ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}` in content/")))?;
                 recorder.note(state, Read::SectionLink(dir));
                 Ok(tera::Value::from_serializable(&section))
+            },
+        );
+    }
+    {
+        let (site, recorder) = (site.clone(), recorder.clone());
+        tera.register_function(
+            "get_tags",
+            move |_: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
+                recorder.note(state, Read::Tags);
+                Ok(tera::Value::from_serializable(&super::browse::tags_index(&site)))
             },
         );
     }

@@ -3,6 +3,7 @@
 //! the functions and filters templates may call ([`functions`]).
 //! See docs/templates.md.
 
+pub(crate) mod browse;
 pub(crate) mod builtin;
 pub(crate) mod context;
 pub(crate) mod functions;
@@ -17,7 +18,9 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::model::{PageId, Section, SectionId, Site, TIMELINE_URL, output_path};
+use crate::model::{
+    PageId, Section, SectionId, Site, TAGS_URL, TIMELINE_URL, Tag, output_path, paginated_url, person_path, tag_path,
+};
 use crate::output::{Emit, RenderedFile};
 use context::*;
 use functions::{Recorder, register_functions};
@@ -41,7 +44,8 @@ pub(crate) enum Read {
     Updates(String),
     /// A section's own data (front matter, intro), by its folder.
     Section(String),
-    /// Which pages and subsections a section lists, in order, by its folder.
+    /// Which pages and subsections a section lists, in order, and its
+    /// `paginate_by`, by its folder.
     Listing(String),
     /// A section's link, by its folder.
     SectionLink(String),
@@ -53,6 +57,12 @@ pub(crate) enum Read {
     EventsOf(String),
     /// The timeline's own `_index.md`.
     Timeline,
+    /// Every tag with its count ([`browse::tags_index`]).
+    Tags,
+    /// One tag: its pages in order and its events ([`browse::tag_view`]), by slug.
+    Tag(String),
+    /// What a person's page shows ([`browse::person_page_ctx`]), by id.
+    Person(String),
 }
 
 /// What one output read, noted only when a rebuild will ask (`serve`,
@@ -74,10 +84,19 @@ impl Reads {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Target {
     Page(PageId),
+    /// A section's first listing page, at its URL.
     Section(SectionId),
+    /// Listing page `n` (from 2) of a section, at `page/n/` under its URL.
+    SectionPage(SectionId, u32),
     Timeline,
     Glossary,
     NotFound,
+    /// `/tags/`.
+    Tags,
+    /// Listing page `n` (from 1) of the tag `site.tags[i]`: `Tag(i, n)`.
+    Tag(u32, u32),
+    /// The page of `site.config.people[i]`.
+    Person(u32),
 }
 
 /// Outputs by path, each with what it read.
@@ -217,6 +236,11 @@ impl Theme {
 
     fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+
+    /// Which generated pages (tags, people) it renders for `site`.
+    pub(crate) fn offers(&self, site: &Site) -> browse::Offers {
+        browse::Offers::of(site, |name| self.has(name))
     }
 
     /// Renders `name`, which [`missing_templates`] has checked exists.
@@ -513,9 +537,24 @@ fn base_context(site: &Site, url: &str) -> Context {
 }
 
 /// Every HTML output of the site.
-pub(crate) fn targets(site: &Site) -> Vec<Target> {
+pub(crate) fn targets(site: &Site, offers: browse::Offers) -> Vec<Target> {
     let mut all: Vec<Target> = site.page_ids().map(Target::Page).collect();
     all.extend(site.section_ids().map(Target::Section));
+    for id in site.section_ids() {
+        let more = (2..=site.section_pager_count(id)).map(|n| Target::SectionPage(id, n as u32));
+        all.extend(more);
+    }
+    if offers.tags {
+        all.push(Target::Tags);
+        let per_page = site.config.paginate_by();
+        for (i, tag) in site.tags.iter().enumerate() {
+            let count = crate::model::pager_count(tag.pages.len(), per_page);
+            all.extend((1..=count).map(|n| Target::Tag(i as u32, n as u32)));
+        }
+    }
+    if offers.people {
+        all.extend((0..site.config.people.len()).map(|i| Target::Person(i as u32)));
+    }
     if site.has_timeline() {
         all.push(Target::Timeline);
     }
@@ -527,14 +566,18 @@ pub(crate) fn targets(site: &Site) -> Vec<Target> {
 }
 
 impl Target {
-    /// The URL it is rendered for (its `current_path`).
-    fn url(self, site: &Site) -> &str {
+    /// The URL it is rendered for (its `current_path`), before the site's path.
+    pub(crate) fn url(self, site: &Site) -> String {
         match self {
-            Target::Page(p) => &site.page(p).url,
-            Target::Section(s) => &site.section(s).url,
-            Target::Timeline => TIMELINE_URL,
-            Target::Glossary => crate::model::GLOSSARY_URL,
-            Target::NotFound => "/404.html",
+            Target::Page(p) => site.page(p).url.clone(),
+            Target::Section(s) => site.section(s).url.clone(),
+            Target::SectionPage(s, n) => paginated_url(&site.section(s).url, n as usize),
+            Target::Timeline => TIMELINE_URL.into(),
+            Target::Glossary => crate::model::GLOSSARY_URL.into(),
+            Target::NotFound => "/404.html".into(),
+            Target::Tags => TAGS_URL.into(),
+            Target::Tag(i, n) => paginated_url(&tag_path(&site.tags[i as usize].slug), n as usize),
+            Target::Person(i) => person_path(&site.config.people[i as usize].id),
         }
     }
 
@@ -542,7 +585,7 @@ impl Target {
     pub(crate) fn path(self, site: &Site) -> String {
         match self {
             Target::NotFound => "404.html".into(),
-            _ => output_path(self.url(site)),
+            _ => output_path(&self.url(site)),
         }
     }
 
@@ -554,7 +597,7 @@ impl Target {
                 let name = p.meta.template.clone().unwrap_or_else(|| "page.html".into());
                 (name, p.file.clone())
             }
-            Target::Section(id) => {
+            Target::Section(id) | Target::SectionPage(id, _) => {
                 let s = site.section(id);
                 let default = if id == SectionId::HOME {
                     "index.html"
@@ -573,6 +616,9 @@ impl Target {
             }
             Target::Glossary => ("glossary.html".into(), PathBuf::from("site.yaml")),
             Target::NotFound => ("404.html".into(), PathBuf::from("content")),
+            Target::Tags => ("tags.html".into(), PathBuf::from("content")),
+            Target::Tag(..) => ("tag.html".into(), PathBuf::from("content")),
+            Target::Person(_) => ("person.html".into(), PathBuf::from("site.yaml")),
         }
     }
 }
@@ -622,6 +668,40 @@ fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diag
     unusable.into_iter().chain(missing).collect()
 }
 
+/// One problem per output path two targets would both write: a page or
+/// folder of `content/` where the site puts its tag or people pages.
+pub(crate) fn clashes(site: &Site, targets: &[Target]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, Target> = HashMap::with_capacity(targets.len());
+    let mut problems = Vec::new();
+    for &t in targets {
+        let path = t.path(site);
+        let Some(&first) = seen.get(&path) else {
+            seen.insert(path, t);
+            continue;
+        };
+        // Blame the content file, not the generated page.
+        let generated = |t: Target| matches!(t, Target::Tags | Target::Tag(..) | Target::Person(_));
+        let (mine, theirs) = if generated(first) { (t, first) } else { (first, t) };
+        let what = match theirs {
+            Target::Tags => "the tags index".to_string(),
+            Target::Tag(i, _) => format!("the page of the tag `{}`", site.tags[i as usize].name),
+            Target::Person(i) => format!(
+                "the page of `{}` from site.yaml's people",
+                site.config.people[i as usize].id
+            ),
+            _ => "another page".to_string(),
+        };
+        problems.push(
+            Diagnostic::file(
+                mine.template(site).1,
+                format!("this would be written to `{path}`, as would {what}"),
+            )
+            .with_hint("rename or move it: `/tags/` and `/people/` hold the pages the site makes for tags and people"),
+        );
+    }
+    problems
+}
+
 /// Renders `targets` in parallel, handing each file to `emit` as soon as it
 /// is rendered. Returns each output's path with what it read, or every
 /// problem found.
@@ -631,9 +711,10 @@ pub(crate) fn render_targets(
     targets: &[Target],
     emit: &Emit,
 ) -> Result<ReadsByOutput, Error> {
-    let missing = missing_templates(theme, site, targets);
-    if !missing.is_empty() {
-        return Err(Diagnostics(missing).into());
+    let mut problems = missing_templates(theme, site, targets);
+    problems.extend(clashes(site, targets));
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems).into());
     }
     // Each file is written as soon as it is rendered; only its path is kept.
     let outcomes: Vec<Result<(String, Vec<Read>), Error>> = targets
@@ -660,6 +741,7 @@ pub(crate) fn render_targets(
 /// Renders one output, noting what it read.
 fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, Diagnostic> {
     let url = target.url(site);
+    let url = url.as_str();
     let mut ctx = base_context(site, url);
     let mut reads = Reads {
         list: Vec::new(),
@@ -668,10 +750,14 @@ fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, D
     reads.note(|| Read::Site);
     match target {
         Target::Page(id) => ctx.insert("page", &page_ctx(site, &theme.events, id, &mut reads)),
-        Target::Section(id) => ctx.insert("section", &section_ctx(site, id, &mut reads)),
+        Target::Section(id) => section_context(site, id, 1, &mut ctx, &mut reads),
+        Target::SectionPage(id, n) => section_context(site, id, n as usize, &mut ctx, &mut reads),
         Target::Timeline => timeline_context(theme, site, &mut ctx, &mut reads),
         Target::Glossary => glossary_context(site, &mut ctx, &mut reads),
         Target::NotFound => {}
+        Target::Tags => tags_context(site, &mut ctx, &mut reads),
+        Target::Tag(i, n) => tag_context(theme, site, &site.tags[i as usize], n as usize, &mut ctx, &mut reads),
+        Target::Person(i) => person_context(theme, site, i as usize, &mut ctx, &mut reads),
     }
     let (template, _) = target.template(site);
     let html = theme.render(&template, &ctx)?;
@@ -762,4 +848,89 @@ fn glossary_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
     terms.sort_by_key(|t| t.term.to_lowercase());
     ctx.insert("glossary", &terms);
     ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+/// `section` and `paginator` for listing page `n` of section `id`.
+fn section_context(site: &Site, id: SectionId, n: usize, ctx: &mut Context, reads: &mut Reads) {
+    let section = section_ctx(site, id, n, reads);
+    let s = site.section(id);
+    let pager = browse::paginator(
+        site,
+        &s.url,
+        n,
+        site.paginate_by(id),
+        s.pages.len(),
+        section.pages.clone(),
+    );
+    ctx.insert("paginator", &pager);
+    ctx.insert("section", &section);
+}
+
+/// `tags` and `section` for `/tags/`.
+fn tags_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
+    reads.note(|| Read::Tags);
+    ctx.insert("tags", &browse::tags_index(site));
+    let link = generated_link(site, TAGS_URL, "Tags");
+    ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+/// `tag`, `paginator` and `section` for listing page `n` of `tag`.
+fn tag_context(theme: &Theme, site: &Site, tag: &Tag, n: usize, ctx: &mut Context, reads: &mut Reads) {
+    reads.note(|| Read::Tag(tag.slug.clone()));
+    let per_page = site.config.paginate_by();
+    let shown = &tag.pages[browse::slice(tag.pages.len(), per_page, n)];
+    let links = browse::links_of(site, shown, reads);
+    let path = tag_path(&tag.slug);
+    ctx.insert(
+        "paginator",
+        &browse::paginator(site, &path, n, per_page, tag.pages.len(), links),
+    );
+    // Its events go on its first listing page.
+    let events = match n {
+        1 => tag
+            .events
+            .iter()
+            .filter_map(|&i| theme.events.get(i).cloned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    ctx.insert(
+        "tag",
+        &browse::TagPageCtx {
+            tag: browse::tag_ctx(site, tag),
+            events,
+        },
+    );
+    let mut section = generated_section(
+        site,
+        &generated_link(site, &path, &tag.name),
+        None,
+        String::new(),
+        reads,
+    );
+    // Its breadcrumbs lead through the tags index.
+    section.ancestors.push(generated_link(site, TAGS_URL, "Tags"));
+    ctx.insert("section", &section);
+}
+
+/// `person` and `section` for the page of `site.config.people[i]`.
+fn person_context(theme: &Theme, site: &Site, i: usize, ctx: &mut Context, reads: &mut Reads) {
+    let person = &site.config.people[i];
+    reads.note(|| Read::Person(person.id.clone()));
+    let page = browse::person_page_ctx(site, &theme.events, &person.id);
+    let link = generated_link(site, &person_path(&person.id), &person.name);
+    ctx.insert("person", &page);
+    ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+/// The link of a page the site generates at `path`.
+fn generated_link(site: &Site, path: &str, title: &str) -> LinkCtx {
+    LinkCtx {
+        title: title.to_string(),
+        url: site.url(path),
+        permalink: site.permalink(path),
+        summary: None,
+        date: None,
+        reading_time: None,
+    }
 }
