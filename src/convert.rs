@@ -55,9 +55,12 @@ pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
 
 /// The HTML of one page alone (the incremental path converts the pages it re-read).
 pub(crate) fn one_page(site: &Site, p: &Page) -> (PageHtml, Vec<Diagnostic>) {
-    let templates = match ShortcodeTemplates::load(site) {
-        Ok(t) => t,
-        Err(found) => return (PageHtml::default(), found),
+    let templates = match crate::components::may_have_shortcodes(p.text.body()) {
+        true => match ShortcodeTemplates::load(site) {
+            Ok(t) => t,
+            Err(found) => return (PageHtml::default(), found),
+        },
+        false => ShortcodeTemplates::none(),
     };
     let glossary = Glossary::new(&site.config.glossary, &site.url(GLOSSARY_URL));
     let components = Components::new(site, &templates, site.image_cache.as_deref());

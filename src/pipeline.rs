@@ -104,6 +104,8 @@ pub(crate) fn load(root: &Path, opts: &BuildOptions, image_cache: Option<PathBuf
     problems.extend(crate::content::check_references(&site));
     // The timeline first: a page can show events (the `timeline` shortcode).
     problems.extend(crate::timeline::build(&mut site));
+    // Tags list events in timeline order: gathered once the events are sorted.
+    site.tags = Arc::new(crate::model::collect_tags(&site));
     crate::convert::convert(&mut site, &mut problems);
     stop_if_any(problems)?;
     Ok(site)

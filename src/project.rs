@@ -509,6 +509,15 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<(Site, Vec<Str
     }
     content::collect_page_events(&mut site);
     problems.extend(crate::timeline::build(&mut site));
+    // Gathering the tags sorts every tagged page: only when what they show changed.
+    fn tagged(s: &Site, id: PageId) -> (&Vec<String>, Option<crate::date::PartialDate>, &String) {
+        let m = &s.page(id).meta;
+        (&m.tags, m.date, &m.title)
+    }
+    let event_tags = |s: &Site| -> Vec<Vec<String>> { s.events.iter().map(|e| e.meta.tags.clone()).collect() };
+    if ids.iter().any(|&id| tagged(old, id) != tagged(&site, id)) || event_tags(old) != event_tags(&site) {
+        site.tags = Arc::new(crate::model::collect_tags(&site));
+    }
     // Converted once the events are known: a page can show some.
     let mut convert: Vec<PageId> = ids;
     if site.events != old.events {
@@ -621,8 +630,34 @@ fn changed_reads(
             );
         }
     }
-    changed.extend(render::browse::changed_views(old, new, old_events, new_events));
+    match touched {
+        // The same tags (not gathered again), the same events, and no
+        // position or people list edited: only the tags of pages whose
+        // link changed show anything new.
+        Touched::Pages(rels)
+            if Arc::ptr_eq(&old.tags, &new.tags)
+                && old_events == new_events
+                && rels.iter().all(|rel| same_people(old, new, rel)) =>
+        {
+            let retitled = rels.iter().filter(|rel| changed.contains(&Read::Link((*rel).clone())));
+            let slugs: Vec<Read> = retitled
+                .filter_map(|rel| new.page_by_rel(rel))
+                .flat_map(|id| new.page(id).meta.tags.iter())
+                .map(|t| Read::Tag(crate::text::slugify(t.trim())))
+                .collect();
+            changed.extend(slugs);
+        }
+        _ => changed.extend(render::browse::changed_views(old, new, old_events, new_events)),
+    }
     changed
+}
+
+/// Do the page's people and positions read the same in both sites?
+fn same_people(old: &Site, new: &Site, rel: &str) -> bool {
+    fn view<'a>(s: &'a Site, rel: &str) -> Option<(&'a Vec<String>, &'a Vec<crate::model::Position>)> {
+        s.page_by_rel(rel).map(|id| (&s.page(id).meta.people, &s.page(id).meta.positions))
+    }
+    view(old, rel) == view(new, rel)
 }
 
 fn section_by_dir<'a>(site: &'a Site, dir: &str) -> Option<&'a Section> {

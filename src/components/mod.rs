@@ -84,7 +84,7 @@ impl<'a> Components<'a> {
     /// problem with its line in the file.
     pub(crate) fn render(&self, text: &str, scope: Scope, uses: &mut Uses) -> (crate::model::Rendered, Vec<Problem>) {
         let links = &self.site.links;
-        if !text.contains("{{") && !text.contains("{%") {
+        if !may_have_shortcodes(text) {
             // Most texts: nothing to expand.
             return markdown::render(text, scope.rel, scope.first_line, links, scope.refs);
         }
@@ -213,6 +213,11 @@ impl<'a> Components<'a> {
             )])
         })
     }
+}
+
+/// Could `text` hold a shortcode? (Most texts cannot: they skip the work.)
+pub(crate) fn may_have_shortcodes(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
 }
 
 /// A problem found in a shortcode: (byte offset in the text, message, hint).

@@ -316,6 +316,16 @@ impl ShortcodeTemplates {
         Ok(ShortcodeTemplates { tera, names, sources })
     }
 
+    /// No templates: for a text with no shortcode in it, which needs none
+    /// (loading them reads the theme's labels and parses its templates).
+    pub(crate) fn none() -> ShortcodeTemplates {
+        ShortcodeTemplates {
+            tera: Tera::new(),
+            names: std::collections::BTreeMap::new(),
+            sources: HashMap::new(),
+        }
+    }
+
     /// Renders the shortcode `name` (which must be in `names`); an error
     /// names the template's file and line.
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {

@@ -76,8 +76,6 @@ pub(crate) fn build(site: &mut Site) -> Vec<Diagnostic> {
         }
     }
     site.events = events;
-    // Tags list events in timeline order, so they are gathered last.
-    site.tags = std::sync::Arc::new(crate::model::collect_tags(site));
     problems
 }
 
