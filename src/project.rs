@@ -655,7 +655,8 @@ fn changed_reads(
 /// Do the page's people and positions read the same in both sites?
 fn same_people(old: &Site, new: &Site, rel: &str) -> bool {
     fn view<'a>(s: &'a Site, rel: &str) -> Option<(&'a Vec<String>, &'a Vec<crate::model::Position>)> {
-        s.page_by_rel(rel).map(|id| (&s.page(id).meta.people, &s.page(id).meta.positions))
+        s.page_by_rel(rel)
+            .map(|id| (&s.page(id).meta.people, &s.page(id).meta.positions))
     }
     view(old, rel) == view(new, rel)
 }
