@@ -640,23 +640,37 @@ fn changed_reads(
                 && rels.iter().all(|rel| same_people(old, new, rel)) =>
         {
             let retitled = rels.iter().filter(|rel| changed.contains(&Read::Link((*rel).clone())));
-            let slugs: Vec<Read> = retitled
+            let pages: Vec<&crate::model::PageMeta> = retitled
                 .filter_map(|rel| new.page_by_rel(rel))
-                .flat_map(|id| new.page(id).meta.tags.iter())
-                .map(|t| Read::Tag(crate::text::slugify(t.trim())))
+                .map(|id| &new.page(id).meta)
                 .collect();
-            changed.extend(slugs);
+            let tags = (pages.iter())
+                .flat_map(|m| &m.tags)
+                .map(|t| Read::Tag(crate::text::slugify(t.trim())));
+            // People pages list the pages naming them, by their links.
+            let people = (pages.iter())
+                .flat_map(|m| m.people.iter().chain(m.positions.iter().map(|p| &p.who)))
+                .map(|id| Read::Person(id.clone()));
+            let reads: Vec<Read> = tags.chain(people).collect();
+            changed.extend(reads);
         }
         _ => changed.extend(render::browse::changed_views(old, new, old_events, new_events)),
     }
     changed
 }
 
-/// Do the page's people and positions read the same in both sites?
+/// Does the page show the same to people pages in both sites (its people,
+/// its positions with their HTML and sources)?
 fn same_people(old: &Site, new: &Site, rel: &str) -> bool {
-    fn view<'a>(s: &'a Site, rel: &str) -> Option<(&'a Vec<String>, &'a Vec<crate::model::Position>)> {
-        s.page_by_rel(rel)
-            .map(|id| (&s.page(id).meta.people, &s.page(id).meta.positions))
+    type View<'a> = (
+        &'a Vec<String>,
+        &'a Vec<crate::model::Position>,
+        &'a Vec<String>,
+        &'a Vec<crate::config::Source>,
+    );
+    fn view<'a>(s: &'a Site, rel: &str) -> Option<View<'a>> {
+        let p = s.page(s.page_by_rel(rel)?);
+        Some((&p.meta.people, &p.meta.positions, &p.html.positions, &p.meta.sources))
     }
     view(old, rel) == view(new, rel)
 }
