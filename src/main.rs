@@ -9,6 +9,12 @@ use clap::{Parser, Subcommand};
 use dossier::project::Project;
 use dossier::{BuildOptions, error::Error, scaffold, serve};
 
+/// A build allocates and frees a string or a vector per event, template value
+/// and output: with mimalloc a 10,000-page build takes ~10% less CPU than
+/// with the system allocator (for ~65 MiB more at its peak).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "dossier",
