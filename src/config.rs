@@ -33,6 +33,9 @@ pub struct Config {
     /// How far the story goes: the site says it is accurate "as of" this
     /// date, so a later reader does not take its present tense as current.
     pub as_of: Option<PartialDate>,
+    /// Write a search index (Pagefind, under `pagefind/`) and the `/search/`
+    /// page. On by default.
+    pub search: bool,
     /// Not a key of `site.yaml`: whether links to CSS and JavaScript carry a
     /// hash of their content (the build's option).
     #[serde(skip)]
@@ -120,6 +123,7 @@ impl Default for Config {
             glossary: Vec::new(),
             timeline: TimelineConfig::default(),
             as_of: None,
+            search: true,
             hash_assets: false,
         }
     }

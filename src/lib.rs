@@ -37,6 +37,7 @@ pub mod pipeline;
 pub mod project;
 pub(crate) mod publish;
 pub(crate) mod render;
+pub(crate) mod search;
 pub mod scaffold;
 pub mod serve;
 pub(crate) mod stamp;

@@ -319,7 +319,7 @@ pub(crate) fn render_tree(
     let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), emit)?;
     done.extend(render_data_files(site, &data_files(site), emit, cards)?);
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
-    let copies = copies(site, theme, &|p| rendered.contains(p))?;
+    let copies = copies(site, theme, &|p| rendered.contains(p) || crate::search::owns(site, p))?;
     Ok((copies, done))
 }
 
@@ -404,8 +404,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             crate::stamp::clear(out);
             let staging = crate::output::Staging::begin(out)?;
             let cards = card_cache(out);
-            let written = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards))
-                .and_then(|(copies, _)| staging.copy_all(&copies).map(|()| copies));
+            // The search index is made on a thread of its own while the
+            // pages render: it reads the model, not the rendered pages.
+            let written = std::thread::scope(|scope| {
+                let index = site
+                    .config
+                    .search
+                    .then(|| scope.spawn(|| crate::search::bundle(crate::search::records(&site), &site.config.language)));
+                let rendered = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards));
+                let index = index.map_or(Ok(Vec::new()), |h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::Runtime("the search indexer stopped".into())))
+                });
+                let (copies, _) = rendered?;
+                index?.into_iter().try_for_each(|f| staging.write(&f))?;
+                staging.copy_all(&copies).map(|()| copies)
+            });
             match written {
                 Ok(copies) => {
                     staging.commit()?;
