@@ -316,7 +316,7 @@ pub(crate) fn render_tree(
     emit: &Emit,
     cards: Option<&Path>,
 ) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
-    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site), emit)?;
+    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site, theme), emit)?;
     done.extend(render_data_files(site, &data_files(site), emit, cards)?);
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
     let copies = copies(site, theme, &|p| rendered.contains(p) || crate::search::owns(site, p))?;

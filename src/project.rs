@@ -85,6 +85,10 @@ pub struct Project {
     written: HashMap<String, u64>,
     /// Where the last rebuild copied files to, in order.
     copied: Vec<String>,
+    /// Keeps `pagefind/` current, started by the first good rebuild.
+    indexer: Option<crate::search::Indexer>,
+    /// Return from a rebuild before the search index is made again (`serve`).
+    search_in_background: bool,
 }
 
 /// Which part of the site a changed path belongs to.
@@ -119,6 +123,23 @@ impl Project {
             state: None,
             written: HashMap::new(),
             copied: Vec::new(),
+            indexer: None,
+            search_in_background: false,
+        }
+    }
+
+    /// Makes rebuilds return as soon as the pages are written, the search
+    /// index following on its own thread (a search just after a save may
+    /// find the site as it was for a moment). Off by default: a rebuild
+    /// returns with the output equal to a full build's.
+    pub fn search_in_background(&mut self, on: bool) {
+        self.search_in_background = on;
+    }
+
+    /// Waits until the search index is up to date with the last rebuild.
+    pub fn wait_for_search(&self) {
+        if let Some(indexer) = &self.indexer {
+            indexer.wait();
         }
     }
 
@@ -137,6 +158,14 @@ impl Project {
         let result = self.rebuild_inner(changed);
         if result.is_err() {
             self.state = None;
+        }
+        if let (Ok(_), Some(state)) = (&result, &self.state) {
+            let out = self.out.clone();
+            let indexer = self.indexer.get_or_insert_with(|| crate::search::Indexer::start(out));
+            indexer.update(state.site.clone());
+            if !self.search_in_background {
+                indexer.wait();
+            }
         }
         result.map(|mut r| {
             r.elapsed = started.elapsed();
@@ -178,7 +207,7 @@ impl Project {
         // A static file can stand in for an output (`robots.txt`): the
         // outputs are the ones the site has now.
         let mut state = state;
-        let outputs = outputs_of(&state.site);
+        let outputs = outputs_of(&state.site, &state.theme);
         let jobs: Vec<Job> = (outputs.iter())
             .filter(|(path, _)| !state.outputs.contains_key(*path))
             .map(|(_, job)| *job)
@@ -210,7 +239,7 @@ impl Project {
             .iter()
             .map(crate::error::Diagnostic::as_warning)
             .collect();
-        let outputs = outputs_of(&site);
+        let outputs = outputs_of(&site, &theme);
         let jobs: Vec<Job> = outputs.values().copied().collect();
         self.state = Some(State {
             site,
@@ -246,7 +275,7 @@ impl Project {
             let jobs = hit.filter_map(|(path, _)| outputs.get(path).copied()).collect();
             (outputs, jobs, false)
         } else {
-            let outputs = outputs_of(&new);
+            let outputs = outputs_of(&new, &theme);
             let jobs = (outputs.iter())
                 .filter(|(path, _)| reads.get(*path).is_none_or(|r| read_any(r, &changed)))
                 .map(|(_, job)| *job)
@@ -320,7 +349,9 @@ impl Project {
             state.reads.retain(|path, _| outputs.contains_key(path));
         }
         state.reads.extend(done);
-        let copies = crate::pipeline::copies(site, &state.theme, &|p| state.outputs.contains_key(p))?;
+        let copies = crate::pipeline::copies(site, &state.theme, &|p| {
+            state.outputs.contains_key(p) || crate::search::owns(site, p)
+        })?;
         let (seen, changed) = changes.into_parts();
         let mut rendered: Vec<String> = seen.keys().cloned().collect();
         rendered.sort();
@@ -393,8 +424,9 @@ fn sync(
     }
     let copied: HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
     let gone: Vec<String> = match current {
+        // The search index's folder is the indexer's to keep.
         Some(current) => (written.keys())
-            .filter(|p| !current.contains_key(*p) && !copied.contains(p.as_str()))
+            .filter(|p| !current.contains_key(*p) && !copied.contains(p.as_str()) && !in_search_dir(p))
             .cloned()
             .collect(),
         None => Vec::new(),
@@ -409,9 +441,13 @@ fn sync(
     Ok(report)
 }
 
+fn in_search_dir(path: &str) -> bool {
+    (path.strip_prefix(crate::model::SEARCH_DIR)).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Every output of `site`, by path.
-fn outputs_of(site: &Site) -> HashMap<String, Job> {
-    let html = render::targets(site).into_iter().map(Job::Html);
+fn outputs_of(site: &Site, theme: &Theme) -> HashMap<String, Job> {
+    let html = render::targets(site, theme).into_iter().map(Job::Html);
     let jobs = html.chain(data_files(site).into_iter().map(Job::Data));
     jobs.map(|job| (job_path(site, job), job)).collect()
 }

@@ -77,6 +77,9 @@ pub(crate) enum Target {
     Section(SectionId),
     Timeline,
     Glossary,
+    /// `/search/`: the search form and results, and a list of the site's
+    /// pages for readers without JavaScript.
+    Search,
     NotFound,
 }
 
@@ -438,8 +441,10 @@ fn base_context(site: &Site, url: &str) -> Context {
     ctx
 }
 
-/// Every HTML output of the site.
-pub(crate) fn targets(site: &Site) -> Vec<Target> {
+/// Every HTML output of the site. The search page is one when search is on
+/// and the theme has a `search.html` it can use (a site whose own
+/// `base.html` lacks the built-in theme's blocks goes without it).
+pub(crate) fn targets(site: &Site, theme: &Theme) -> Vec<Target> {
     let mut all: Vec<Target> = site.page_ids().map(Target::Page).collect();
     all.extend(site.section_ids().map(Target::Section));
     if site.has_timeline() {
@@ -447,6 +452,9 @@ pub(crate) fn targets(site: &Site) -> Vec<Target> {
     }
     if site.has_glossary() {
         all.push(Target::Glossary);
+    }
+    if site.has_search() && theme.has(SEARCH_TEMPLATE) {
+        all.push(Target::Search);
     }
     all.push(Target::NotFound);
     all
@@ -460,6 +468,7 @@ impl Target {
             Target::Section(s) => &site.section(s).url,
             Target::Timeline => TIMELINE_URL,
             Target::Glossary => crate::model::GLOSSARY_URL,
+            Target::Search => crate::model::SEARCH_URL,
             Target::NotFound => "/404.html",
         }
     }
@@ -498,6 +507,7 @@ impl Target {
                 (name, t.map_or_else(|| PathBuf::from("content/timeline"), section_file))
             }
             Target::Glossary => ("glossary.html".into(), PathBuf::from("site.yaml")),
+            Target::Search => (SEARCH_TEMPLATE.into(), PathBuf::from("site.yaml")),
             Target::NotFound => ("404.html".into(), PathBuf::from("content")),
         }
     }
@@ -597,6 +607,7 @@ fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, D
         Target::Section(id) => ctx.insert("section", &section_ctx(site, id, &mut reads)),
         Target::Timeline => timeline_context(theme, site, &mut ctx, &mut reads),
         Target::Glossary => glossary_context(site, &mut ctx, &mut reads),
+        Target::Search => search_context(site, &mut ctx, &mut reads),
         Target::NotFound => {}
     }
     let (template, _) = target.template(site);
@@ -687,5 +698,54 @@ fn glossary_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
         .collect();
     terms.sort_by_key(|t| t.term.to_lowercase());
     ctx.insert("glossary", &terms);
+    ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+const SEARCH_TEMPLATE: &str = "search.html";
+
+/// How many pages of each section the search page lists for readers
+/// without JavaScript; the rest are a link to the section away. A site of
+/// 10,000 pages in one section keeps a small search page.
+const SEARCH_LIST_MAX: usize = 100;
+
+/// `search`: every section (the home page first) with the first
+/// [`SEARCH_LIST_MAX`] pages it lists, and how many more it has.
+fn search_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
+    let sections: Vec<SearchSectionCtx> = site
+        .sections
+        .iter()
+        .filter(|s| !s.pages.is_empty())
+        .map(|s| {
+            reads.note(|| Read::SectionLink(s.dir.clone()));
+            reads.note(|| Read::Listing(s.dir.clone()));
+            let pages = (s.pages.iter().take(SEARCH_LIST_MAX))
+                .map(|&p| {
+                    let page = site.page(p);
+                    reads.note(|| Read::Link(page.rel.clone()));
+                    page_link(site, page)
+                })
+                .collect();
+            SearchSectionCtx {
+                link: section_link(site, s),
+                pages,
+                more: s.pages.len().saturating_sub(SEARCH_LIST_MAX),
+            }
+        })
+        .collect();
+    let link = LinkCtx {
+        title: "Search".into(),
+        url: site.url(crate::model::SEARCH_URL),
+        permalink: site.permalink(crate::model::SEARCH_URL),
+        summary: None,
+        date: None,
+        reading_time: None,
+    };
+    ctx.insert(
+        "search",
+        &SearchCtx {
+            sections,
+            index: site.url(&format!("/{}/pagefind.js", crate::model::SEARCH_DIR)),
+        },
+    );
     ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
 }
