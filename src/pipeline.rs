@@ -407,10 +407,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             // The search index is made on a thread of its own while the
             // pages render: it reads the model, not the rendered pages.
             let written = std::thread::scope(|scope| {
-                let index = site
-                    .config
-                    .search
-                    .then(|| scope.spawn(|| crate::search::bundle(crate::search::records(&site), &site.config.language)));
+                let index = site.config.search.then(|| {
+                    scope.spawn(|| crate::search::bundle(crate::search::records(&site), &site.config.language))
+                });
                 let rendered = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards));
                 let index = index.map_or(Ok(Vec::new()), |h| {
                     h.join()

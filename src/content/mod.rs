@@ -15,8 +15,8 @@ use crate::config::Config;
 use crate::date::PartialDate;
 use crate::error::Diagnostic;
 use crate::model::{
-    Asset, Event, EventOrigin, GLOSSARY_URL, LinkMap, SEARCH_URL, Page, PageId, Section, SectionId, SectionMeta, Site, SortBy,
-    SourceText, TIMELINE_DIR, TIMELINE_URL, alias_output_path, alias_url, dir_url, output_path, parent_dir,
+    Asset, Event, EventOrigin, GLOSSARY_URL, LinkMap, Page, PageId, SEARCH_URL, Section, SectionId, SectionMeta, Site,
+    SortBy, SourceText, TIMELINE_DIR, TIMELINE_URL, alias_output_path, alias_url, dir_url, output_path, parent_dir,
     url_segment,
 };
 use crate::yaml;
@@ -479,7 +479,13 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
         .assets
         .iter()
         .map(|a| (format!("/{}", a.dest), Path::new("content").join(&a.dest)));
-    for (url, file) in sections.chain(pages).chain(timeline).chain(glossary).chain(search).chain(assets) {
+    for (url, file) in sections
+        .chain(pages)
+        .chain(timeline)
+        .chain(glossary)
+        .chain(search)
+        .chain(assets)
+    {
         if let Some(first) = owners.get(&url) {
             problems.push(
                 Diagnostic::file(&file, format!("`{url}` is also written by {}", first.display()))
