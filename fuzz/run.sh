@@ -8,12 +8,14 @@ cd "$(dirname "$0")"
 seconds=${1:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-for target in front_matter markdown partial_date; do
+for target in front_matter markdown partial_date shortcode; do
   echo "== $target for ${seconds}s"
   mkdir -p "corpus/$target"
   # Work on a copy so the committed seeds stay small.
   work=$(mktemp -d)
   cp -r "corpus/$target/." "$work/"
-  cargo fuzz run --sanitizer none "$target" "$work" -- -max_total_time="$seconds" -max_len=65536 2>&1 | tail -n 4
+  dict=()
+  [ -f "$target.dict" ] && dict=(-dict="$target.dict")
+  cargo fuzz run --sanitizer none "$target" "$work" -- -max_total_time="$seconds" -max_len=65536 "${dict[@]}" 2>&1 | tail -n 4
   rm -rf "$work"
 done

@@ -10,6 +10,10 @@ use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// Pages per listing page when nothing says otherwise: 50 cards of a long
+/// summary each stay well under 100 kB of HTML.
+pub const DEFAULT_PAGINATE_BY: usize = 50;
+
 /// The site's settings.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -36,6 +40,9 @@ pub struct Config {
     /// Write a search index (Pagefind, under `pagefind/`) and the `/search/`
     /// page. On by default.
     pub search: bool,
+    /// How many pages a listing page (a section, a tag) shows at most, unless
+    /// a section says otherwise; 0 means the default, [`DEFAULT_PAGINATE_BY`].
+    pub paginate_by: usize,
     /// Not a key of `site.yaml`: whether links to CSS and JavaScript carry a
     /// hash of their content (the build's option).
     #[serde(skip)]
@@ -124,6 +131,7 @@ impl Default for Config {
             timeline: TimelineConfig::default(),
             as_of: None,
             search: true,
+            paginate_by: DEFAULT_PAGINATE_BY,
             hash_assets: false,
         }
     }
@@ -190,6 +198,25 @@ impl Config {
             "person",
             &mut problems,
         );
+        // Each person gets a page at /people/<slug of id>/.
+        let slugs: Vec<String> = self.people.iter().map(|p| crate::text::slugify(&p.id)).collect();
+        for (i, p) in self.people.iter().enumerate() {
+            if let Some(j) = slugs[..i].iter().position(|s| *s == slugs[i])
+                && self.people[j].id != p.id
+            {
+                problems.push(
+                    at_key(
+                        text,
+                        &p.id,
+                        format!(
+                            "people `{}` and `{}` would share the page /people/{}/",
+                            self.people[j].id, p.id, slugs[i]
+                        ),
+                    )
+                    .with_hint("give them ids that differ in more than case or punctuation"),
+                );
+            }
+        }
         let anchors: Vec<String> = self.glossary.iter().map(Term::anchor).collect();
         twice(
             anchors.iter().map(String::as_str).collect(),
@@ -225,6 +252,14 @@ impl Config {
             false => after_scheme,
         };
         path.trim_end_matches('/')
+    }
+
+    /// `paginate_by`, with 0 read as the default.
+    pub fn paginate_by(&self) -> usize {
+        match self.paginate_by {
+            0 => DEFAULT_PAGINATE_BY,
+            n => n,
+        }
     }
 
     pub fn person(&self, id: &str) -> Option<&Person> {

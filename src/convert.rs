@@ -1,7 +1,8 @@
 //! The Markdown stage: every Markdown text of the site to HTML, in parallel,
-//! filled into the model: page bodies, section intros, and the Markdown
-//! inside front matter (positions, answers, what happens next). Problems
-//! name the file and line, quoted from the text kept on the page.
+//! filled into the model: page bodies (with their shortcodes, see
+//! [`crate::components`]), section intros, and the Markdown inside front
+//! matter (positions, answers, what happens next). Problems name the file
+//! and line, quoted from the text kept on the page.
 
 use std::path::Path;
 
@@ -9,31 +10,39 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::components::{Components, Scope};
 use crate::content::frontmatter::locate;
 use crate::content::section_rel;
 use crate::error::Diagnostic;
 use crate::markdown::{self, Glossary, Problem, Refs};
-use crate::model::{GLOSSARY_URL, LinkMap, Page, PageHtml, Rendered, Section, Site};
+use crate::model::{GLOSSARY_URL, Page, PageHtml, Rendered, Section, Site, Uses};
+use crate::render::ShortcodeTemplates;
 
 /// Fills in the HTML of every page, section and glossary definition.
 pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
+    let templates = match ShortcodeTemplates::load(site) {
+        Ok(t) => t,
+        Err(found) => return problems.extend(found),
+    };
     let glossary = Glossary::new(&site.config.glossary, &site.url(GLOSSARY_URL));
-    let links = &site.links;
-    let base = site.config.base_path().to_string();
-    let found: Vec<Diagnostic> = site
-        .pages
-        .par_iter_mut()
-        .flat_map_iter(|p| {
-            let (html, found) = page_html(p, links, &glossary, &base);
-            // Nothing else holds the pages yet: this never copies.
-            Arc::make_mut(p).html = html;
-            found
-        })
+    let cache = site.image_cache.clone();
+    let components = Components::new(site, &templates, cache.as_deref());
+    let pages: Vec<(PageHtml, Vec<Diagnostic>)> = (site.pages.par_iter())
+        .map(|p| page_html(p, &components, &glossary))
         .collect();
-    problems.extend(found);
-    for s in site.sections.iter_mut().chain(site.timeline_section.as_mut()) {
-        let (html, found) = section_html(s, links, &glossary, &base);
-        s.html = html;
+    let sections: Vec<(Rendered, Uses, Vec<Diagnostic>)> = (site.sections.iter())
+        .chain(site.timeline_section.as_ref())
+        .map(|s| section_html(s, &components, &glossary))
+        .collect();
+    drop(components);
+    for (p, (html, found)) in site.pages.iter_mut().zip(pages) {
+        // Nothing else holds the pages yet: this never copies.
+        Arc::make_mut(p).html = html;
+        problems.extend(found);
+    }
+    let all_sections = site.sections.iter_mut().chain(site.timeline_section.as_mut());
+    for (s, (html, uses, found)) in all_sections.zip(sections) {
+        (s.html, s.uses) = (html, uses);
         problems.extend(found);
     }
     site.glossary = site
@@ -46,8 +55,13 @@ pub(crate) fn convert(site: &mut Site, problems: &mut Vec<Diagnostic>) {
 
 /// The HTML of one page alone (the incremental path converts the pages it re-read).
 pub(crate) fn one_page(site: &Site, p: &Page) -> (PageHtml, Vec<Diagnostic>) {
+    let templates = match ShortcodeTemplates::load(site) {
+        Ok(t) => t,
+        Err(found) => return (PageHtml::default(), found),
+    };
     let glossary = Glossary::new(&site.config.glossary, &site.url(GLOSSARY_URL));
-    page_html(p, &site.links, &glossary, site.config.base_path())
+    let components = Components::new(site, &templates, site.image_cache.as_deref());
+    page_html(p, &components, &glossary)
 }
 
 fn diagnostics(file: &Path, text: &str, found: Vec<Problem>) -> Vec<Diagnostic> {
@@ -57,14 +71,22 @@ fn diagnostics(file: &Path, text: &str, found: Vec<Problem>) -> Vec<Diagnostic> 
         .collect()
 }
 
-fn page_html(p: &Page, links: &LinkMap, glossary: &Glossary, base: &str) -> (PageHtml, Vec<Diagnostic>) {
+fn page_html(p: &Page, components: &Components, glossary: &Glossary) -> (PageHtml, Vec<Diagnostic>) {
+    let links = &components.site.links;
+    let base = components.site.base_path.as_str();
     let sources: Vec<String> = p.meta.sources.iter().map(|s| s.id.clone()).collect();
-    let refs = Refs {
-        sources: &sources,
-        glossary: Some(glossary),
-        base,
+    let scope = Scope {
+        rel: &p.rel,
+        first_line: p.text.body_line,
+        refs: Refs {
+            sources: &sources,
+            glossary: Some(glossary),
+            base,
+        },
     };
-    let (body, mut found) = markdown::render(p.text.body(), &p.rel, p.text.body_line, links, refs);
+    let mut uses = Uses::default();
+    let (body, mut found) = components.render(p.text.body(), scope, &mut uses);
+    found.extend(components.missing_files(&p.rel, &body.files));
     // Markdown inside front matter: its problems point at the text's line
     // within its own key and item.
     let mut snippet = |key: &str, item: usize, text: &str| {
@@ -91,18 +113,25 @@ fn page_html(p: &Page, links: &LinkMap, glossary: &Glossary, base: &str) -> (Pag
             .map(|(n, w)| snippet("what_next", n, w))
             .collect(),
         body,
+        uses,
     };
     (html, diagnostics(&p.file, &p.text.text, found))
 }
 
-fn section_html(s: &Section, links: &LinkMap, glossary: &Glossary, base: &str) -> (Rendered, Vec<Diagnostic>) {
+fn section_html(s: &Section, components: &Components, glossary: &Glossary) -> (Rendered, Uses, Vec<Diagnostic>) {
     let rel = section_rel(s);
     let file = s.file.clone().unwrap_or_else(|| Path::new("content").join(&rel));
-    let refs = Refs {
-        sources: &[],
-        glossary: Some(glossary),
-        base,
+    let scope = Scope {
+        rel: &rel,
+        first_line: s.text.body_line,
+        refs: Refs {
+            sources: &[],
+            glossary: Some(glossary),
+            base: &components.site.base_path,
+        },
     };
-    let (rendered, found) = markdown::render(s.text.body(), &rel, s.text.body_line, links, refs);
-    (rendered, diagnostics(&file, &s.text.text, found))
+    let mut uses = Uses::default();
+    let (rendered, mut found) = components.render(s.text.body(), scope, &mut uses);
+    found.extend(components.missing_files(&rel, &rendered.files));
+    (rendered, uses, diagnostics(&file, &s.text.text, found))
 }

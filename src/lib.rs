@@ -23,13 +23,17 @@
 // the error path, where their size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+pub(crate) mod anchors;
 pub(crate) mod cards;
+pub(crate) mod chart;
+pub(crate) mod components;
 pub mod config;
 pub mod content;
 pub(crate) mod convert;
 pub mod date;
 pub mod error;
 pub(crate) mod feeds;
+pub(crate) mod images;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -40,6 +44,7 @@ pub(crate) mod render;
 pub mod scaffold;
 pub(crate) mod search;
 pub mod serve;
+pub mod shortcode;
 pub(crate) mod stamp;
 pub mod text;
 pub(crate) mod timeline;

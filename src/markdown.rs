@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{LinkMap, Rendered, TocEntry, Unresolved};
+use crate::model::{AnchorRef, FileRef, LinkMap, Rendered, TocEntry, Unresolved};
 use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -156,6 +156,34 @@ pub(crate) fn unresolved(links: &LinkMap, from: &str, link: &str) -> (&'static s
     }
 }
 
+/// The path of a link or image to a file of this site (`ward.jpg`,
+/// `/data/pay.csv`), without query or fragment; `None` for the web, a data
+/// URL, an anchor, or a page URL (`/timeline/`).
+fn local_file(dest: &str) -> Option<String> {
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let local = !has_scheme && !path.starts_with("//") && !path.is_empty() && !path.ends_with('/');
+    local.then(|| path.to_string())
+}
+
+/// Does a link name a file (`pay.csv`, `report.pdf`) rather than a page
+/// (`/timeline/`, `cost.md`, `page.html`)?
+fn has_file_extension(dest: &str) -> bool {
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    let last = path.rsplit('/').next().unwrap_or(path);
+    match last.rsplit_once('.') {
+        Some((stem, ext)) => {
+            !stem.is_empty()
+                && !ext.is_empty()
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+                && !["md", "html", "htm"].contains(&ext.to_ascii_lowercase().as_str())
+        }
+        None => false,
+    }
+}
+
 /// Is this a link to a Markdown file of the site (rather than to the web)?
 fn is_internal_md(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or(dest);
@@ -180,14 +208,37 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
     // Line numbers are only needed for problems: index the lines lazily.
     let line_of = std::cell::OnceCell::new();
     let mut problems = Vec::new();
-    let mut problem = |offset: usize, message: String, hint: String| {
+    let place = |offset: usize| {
         let (line, col) = line_of.get_or_init(|| LineIndex::new(text)).position(offset);
+        (first_line + line - 1, col)
+    };
+    let mut problem = |offset: usize, message: String, hint: String| {
+        let (line, col) = place(offset);
         problems.push(Problem {
-            line: first_line + line - 1,
+            line,
             col,
             message,
             hint,
         });
+    };
+    let mut files = Vec::new();
+    let mut file = |offset: usize, dest: &str, image: bool| {
+        if let Some(path) = local_file(dest) {
+            let (line, col) = place(offset);
+            files.push(FileRef { path, image, line, col });
+        }
+    };
+    let mut anchors = Vec::new();
+    let mut anchor = |offset: usize, page: Option<&str>, id: &str| {
+        if !id.is_empty() {
+            let (line, col) = place(offset);
+            anchors.push(AnchorRef {
+                page: page.map(str::to_string),
+                id: id.to_string(),
+                line,
+                col,
+            });
+        }
     };
     // `[@id]` is a reference link with no definition: make it a citation.
     let cite = |link: pulldown_cmark::BrokenLink| {
@@ -210,10 +261,7 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_SCHEME) => {
                 let id = &dest_url[CITE_SCHEME.len()..];
                 match refs.sources.iter().position(|s| s == id) {
-                    Some(n) => events.push(Event::InlineHtml(CowStr::from(format!(
-                        "<sup class=\"citation\"><a href=\"#source-{0}\" aria-label=\"Source {0}\">[{0}]</a></sup>",
-                        n + 1
-                    )))),
+                    Some(n) => events.push(Event::InlineHtml(CowStr::from(citation(n + 1)))),
                     None => problem(
                         range.start,
                         format!("citation `[@{id}]` names no source of this page"),
@@ -230,7 +278,12 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
             }) if is_internal_md(&dest_url) => {
                 no_terms += 1;
                 let dest_url = match links.resolve(from, &dest_url) {
-                    Some(url) => CowStr::from(format!("{}{url}", refs.base)),
+                    Some(url) => {
+                        if let Some((page, id)) = url.split_once('#') {
+                            anchor(range.start, Some(page), id);
+                        }
+                        CowStr::from(format!("{}{url}", refs.base))
+                    }
                     None => {
                         let (what, hint) = unresolved(links, from, &dest_url);
                         problem(range.start, format!("link to `{dest_url}`, which {what}"), hint);
@@ -244,7 +297,17 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
                     id,
                 }));
             }
+            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with('#') => {
+                anchor(range.start, None, &dest_url[1..]);
+                no_terms += 1;
+                events.push(event);
+            }
             Event::Start(t @ (Tag::Link { .. } | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Image { .. })) => {
+                match &t {
+                    Tag::Image { dest_url, .. } => file(range.start, dest_url, true),
+                    Tag::Link { dest_url, .. } if has_file_extension(dest_url) => file(range.start, dest_url, false),
+                    _ => {}
+                }
                 no_terms += 1;
                 events.push(Event::Start(under_base(t, refs.base)));
             }
@@ -273,11 +336,18 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
         toc,
         word_count: words,
         reading_time: words.div_ceil(WORDS_PER_MINUTE).max(1),
+        anchors,
+        files,
     };
     (rendered, problems)
 }
 
 const CITE_SCHEME: &str = "dossier-cite:";
+
+/// The mark citing source `n` of a page (numbered from 1), linked to its entry.
+pub(crate) fn citation(n: usize) -> String {
+    format!("<sup class=\"citation\"><a href=\"#source-{n}\" aria-label=\"Source {n}\">[{n}]</a></sup>")
+}
 
 /// Wraps the first use of each glossary term in `text` in a link to its definition.
 fn mark_terms<'a>(g: &Glossary, text: CowStr<'a>, used: &mut [bool], out: &mut Vec<Event<'a>>) {

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use crate::cards::Card;
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::model::{CARD_FILE, PageId, Site, alias_output_path, card_output_path};
+use crate::model::{CARD_FILE, PageId, Site, alias_output_path, card_output_path, tag_path};
 use crate::output::{Copy, Emit, RenderedFile};
+use crate::render::browse::Offers;
 use crate::render::{Read, ReadsByOutput, Theme};
 
 /// What `build` and `check` are asked to do.
@@ -91,18 +92,26 @@ pub fn site_root(root: &Path) -> Result<PathBuf, Error> {
 }
 
 /// Stages 1-4: config, content, Markdown, timeline. Every problem is reported.
-pub(crate) fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Error> {
+/// Resized images are kept in `image_cache` (see [`image_cache`]).
+pub(crate) fn load(root: &Path, opts: &BuildOptions, image_cache: Option<PathBuf>) -> Result<Site, Error> {
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     config.hash_assets = opts.hash_assets;
     let (mut site, mut problems) = crate::content::load(root, config, opts.drafts);
+    site.image_cache = image_cache;
     problems.extend(crate::content::check_references(&site));
-    crate::convert::convert(&mut site, &mut problems);
+    // The timeline first: a page can show events (the `timeline` shortcode).
     problems.extend(crate::timeline::build(&mut site));
+    crate::convert::convert(&mut site, &mut problems);
     stop_if_any(problems)?;
     Ok(site)
+}
+
+/// Where resized images are kept between builds: a folder beside the output.
+pub(crate) fn image_cache(out: &Path) -> PathBuf {
+    crate::output::beside(out, "images")
 }
 
 /// The theme, with template functions that see this site.
@@ -114,7 +123,12 @@ pub(crate) fn load_theme(site: &Arc<Site>) -> Result<Theme, Error> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum DataFile {
     Atom,
+    /// `sitemap.xml`: the sitemap, or the index of its parts when it has several.
     Sitemap,
+    /// Part `n` (from 1) of a sitemap too large for one file.
+    SitemapPart(u32),
+    /// The Atom feed of the tag `site.tags[i]`, beside its page.
+    TagFeed(u32),
     /// `timeline.json` (TimelineJS3), when there is a timeline.
     TimelineJson,
     /// `timeline.ics` (iCalendar), when there is a timeline.
@@ -133,8 +147,15 @@ pub(crate) enum DataFile {
 }
 
 /// Every data file of the site.
-pub(crate) fn data_files(site: &Site) -> Vec<DataFile> {
+pub(crate) fn data_files(site: &Site, offers: Offers) -> Vec<DataFile> {
     let mut all = vec![DataFile::Atom, DataFile::Sitemap];
+    let parts = crate::feeds::sitemap_parts(site, sitemap_urls(site, offers)).len();
+    if parts > 1 {
+        all.extend((1..=parts).map(|n| DataFile::SitemapPart(n as u32)));
+    }
+    if offers.tags {
+        all.extend((0..site.tags.len()).map(|i| DataFile::TagFeed(i as u32)));
+    }
     if site.has_timeline() {
         all.extend([DataFile::TimelineJson, DataFile::TimelineIcs]);
     }
@@ -164,11 +185,33 @@ pub(crate) fn writes_robots(site: &Site) -> bool {
 
 pub(crate) const ROBOTS: &str = "robots.txt";
 
+/// Every URL the sitemap lists: every HTML output but the 404 page, with
+/// the pages' dates.
+fn sitemap_urls(site: &Site, offers: Offers) -> Vec<(String, Option<crate::date::PartialDate>)> {
+    use crate::render::Target;
+    (crate::render::targets(site, offers).into_iter())
+        // The search page has nothing of its own to index.
+        .filter(|t| !matches!(t, Target::NotFound | Target::Search))
+        .map(|t| {
+            let last = match t {
+                Target::Page(p) => crate::feeds::lastmod(site.page(p)),
+                _ => None,
+            };
+            (t.url(site), last)
+        })
+        .collect()
+}
+
 /// Where a data file goes in the output.
 pub(crate) fn data_file_path(site: &Site, which: DataFile) -> String {
     match which {
         DataFile::Atom => "atom.xml".into(),
         DataFile::Sitemap => "sitemap.xml".into(),
+        DataFile::SitemapPart(n) => crate::feeds::sitemap_part_path(n as usize),
+        DataFile::TagFeed(i) => format!(
+            "{}atom.xml",
+            tag_path(&site.tags[i as usize].slug).trim_start_matches('/')
+        ),
         DataFile::TimelineJson => "timeline.json".into(),
         DataFile::TimelineIcs => "timeline.ics".into(),
         DataFile::Robots => ROBOTS.into(),
@@ -231,7 +274,12 @@ pub(crate) fn card_cache(out: &Path) -> PathBuf {
 
 /// Makes one data file, with what it read (as templates' outputs note theirs).
 /// Cards are read from the cache folder `cards` when drawn before.
-pub(crate) fn data_file(site: &Site, which: DataFile, cards: Option<&Path>) -> (RenderedFile, Vec<Read>) {
+pub(crate) fn data_file(
+    site: &Site,
+    offers: Offers,
+    which: DataFile,
+    cards: Option<&Path>,
+) -> (RenderedFile, Vec<Read>) {
     let link = crate::render::context::timeline_link(site);
     let config = &site.config;
     // Which pages there are: a new or deleted page changes a listing.
@@ -241,18 +289,49 @@ pub(crate) fn data_file(site: &Site, which: DataFile, cards: Option<&Path>) -> (
             .flat_map(|s| [Read::SectionLink(s.dir.clone()), Read::Listing(s.dir.clone())])
     };
     let (text, reads) = match which {
-        DataFile::Atom | DataFile::Sitemap => {
+        DataFile::Atom | DataFile::Sitemap | DataFile::SitemapPart(_) => {
             let reads: Vec<Read> = site
                 .pages
                 .iter()
                 .flat_map(|p| [Read::Link(p.rel.clone()), Read::Updates(p.rel.clone())])
                 .chain(listings())
                 .collect();
+            // The listing pages of sections (`Listing` holds `paginate_by`) and of tags.
+            let listing_pages = vec![Read::Tags];
+            let parts = || crate::feeds::sitemap_parts(site, sitemap_urls(site, offers));
             match which {
                 // With no entry dated to the day, the feed takes its time from the events.
                 DataFile::Atom => (crate::feeds::atom(site), [reads, vec![Read::Events]].concat()),
-                _ => (crate::feeds::sitemap(site), reads),
+                DataFile::Sitemap => {
+                    let parts = parts();
+                    let text = match parts.len() {
+                        1 => crate::feeds::sitemap(site, &parts[0]),
+                        n => crate::feeds::sitemap_index(site, n),
+                    };
+                    (text, [reads, listing_pages].concat())
+                }
+                _ => {
+                    let n = match which {
+                        DataFile::SitemapPart(n) => n as usize,
+                        _ => 1,
+                    };
+                    let parts = parts();
+                    let text = parts
+                        .get(n - 1)
+                        .map(|p| crate::feeds::sitemap(site, p))
+                        .unwrap_or_default();
+                    (text, [reads, listing_pages].concat())
+                }
             }
+        }
+        DataFile::TagFeed(i) => {
+            let tag = &site.tags[i as usize];
+            let pages = tag.pages.iter().map(|&p| site.page(p));
+            let reads = pages
+                .flat_map(|p| [Read::Link(p.rel.clone()), Read::Updates(p.rel.clone())])
+                .chain([Read::Tag(tag.slug.clone())])
+                .collect();
+            (crate::feeds::tag_atom(site, tag), reads)
         }
         DataFile::TimelineJson => (
             crate::timeline::export::timelinejs(&site.events, config, &site.dates, &link.title, &link.permalink),
@@ -316,8 +395,15 @@ pub(crate) fn render_tree(
     emit: &Emit,
     cards: Option<&Path>,
 ) -> Result<(Vec<Copy>, ReadsByOutput), Error> {
-    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site, theme), emit)?;
-    done.extend(render_data_files(site, &data_files(site), emit, cards)?);
+    let offers = theme.offers(site);
+    let ids = crate::anchors::Ids::for_site(site);
+    let noted = |f: RenderedFile| {
+        ids.note(&f.path, &f.bytes);
+        emit(f)
+    };
+    let mut done = crate::render::render_targets(theme, site, &crate::render::targets(site, offers), &noted)?;
+    stop_if_any(ids.check(site))?;
+    done.extend(render_data_files(site, offers, &data_files(site, offers), emit, cards)?);
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
     let copies = copies(site, theme, &|p| rendered.contains(p) || crate::search::owns(site, p))?;
     Ok((copies, done))
@@ -327,6 +413,7 @@ pub(crate) fn render_tree(
 /// milliseconds each to draw), and returns what each read.
 pub(crate) fn render_data_files(
     site: &Site,
+    offers: Offers,
     which: &[DataFile],
     emit: &Emit,
     cards: Option<&Path>,
@@ -335,7 +422,7 @@ pub(crate) fn render_data_files(
     which
         .par_iter()
         .map(|&w| {
-            let (file, reads) = data_file(site, w, cards);
+            let (file, reads) = data_file(site, offers, w, cards);
             let path = file.path.clone();
             emit(file).map(|()| (path, reads))
         })
@@ -364,6 +451,15 @@ pub(crate) fn copies(site: &Site, theme: &Theme, rendered: &dyn Fn(&str) -> bool
         source: a.source.clone(),
         builtin: None,
         dest: a.dest.clone(),
+    }));
+    // Resized images, from their cache; one copy of an image two pages show.
+    let mut images: Vec<&crate::model::UsedImage> = site.used_images().collect();
+    images.sort_by(|a, b| a.dest.cmp(&b.dest));
+    images.dedup_by(|a, b| a.dest == b.dest);
+    copies.list.extend(images.into_iter().map(|i| Copy {
+        source: i.source.clone(),
+        builtin: None,
+        dest: i.dest.clone(),
     }));
     stop_if_any(copies.check_clashes(theme_copies, rendered))?;
     Ok(copies.list)
@@ -397,7 +493,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             warnings: Vec::new(),
         });
     }
-    let site = Arc::new(load(&root, opts)?);
+    let site = Arc::new(load(&root, opts, output.as_deref().map(image_cache))?);
     let theme = load_theme(&site)?.without_reads();
     let copies = match &output {
         Some(out) => {
@@ -408,7 +504,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             // pages render: it reads the model, not the rendered pages.
             let written = std::thread::scope(|scope| {
                 let index = site.config.search.then(|| {
-                    scope.spawn(|| crate::search::bundle(crate::search::records(&site), &site.config.language))
+                    scope.spawn(|| {
+                        let records = crate::search::records(&site, theme.offers(&site));
+                        crate::search::bundle(records, &site.config.language)
+                    })
                 });
                 let rendered = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards));
                 let index = index.map_or(Ok(Vec::new()), |h| {
@@ -423,10 +522,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
                 Ok(copies) => {
                     staging.commit()?;
                     // The cache keeps the cards of this build, no others.
-                    let keep = (data_files(&site).into_iter())
+                    let keep = (data_files(&site, theme.offers(&site)).into_iter())
                         .filter_map(|which| card(&site, which).map(|c| c.key()))
                         .collect();
                     crate::cards::prune(&cards, &keep);
+                    let images = site.used_images().map(|i| i.dest.clone()).collect();
+                    crate::images::prune(&image_cache(out), &images);
                     copies
                 }
                 Err(e) => {

@@ -32,8 +32,8 @@ use crate::error::{Diagnostics, Error};
 use crate::model::{PageId, Section, Site};
 use crate::output::{Copy, RenderedFile};
 use crate::pipeline::{
-    BuildOptions, DataFile, ROBOTS, card_cache, data_file_path, data_files, load, load_theme, render_data_files,
-    writes_robots,
+    BuildOptions, DataFile, ROBOTS, card_cache, data_file_path, data_files, image_cache, load, load_theme,
+    render_data_files, writes_robots,
 };
 use crate::render::context::{EventCtx, events_of, page_link, section_link, site_ctx};
 use crate::render::{Read, Target, Theme};
@@ -162,7 +162,7 @@ impl Project {
         if let (Ok(_), Some(state)) = (&result, &self.state) {
             let out = self.out.clone();
             let indexer = self.indexer.get_or_insert_with(|| crate::search::Indexer::start(out));
-            indexer.update(state.site.clone());
+            indexer.update(state.site.clone(), state.theme.offers(&state.site));
             if !self.search_in_background {
                 indexer.wait();
             }
@@ -176,30 +176,38 @@ impl Project {
     fn rebuild_inner(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Error> {
         let areas: Vec<Area> = changed.iter().filter_map(|p| self.area(p)).collect();
         if self.state.is_none() || changed.is_empty() || areas.contains(&Area::Config) {
-            let site = Arc::new(load(&self.root, &self.opts)?);
+            let site = Arc::new(load(&self.root, &self.opts, Some(image_cache(&self.out)))?);
             let theme = load_theme(&site)?;
             return self.render_all(site, theme, "full");
         }
         let templates = areas.contains(&Area::Templates);
         let state = self.state.take().expect("checked above");
-        if areas.contains(&Area::Content) {
-            let (site, touched) = match reread_pages(&state.site, changed) {
-                Some(site) => (site?, Touched::Pages(edited_pages(&state.site, changed))),
-                None => (load(&self.root, &self.opts)?, Touched::Everything),
-            };
-            let site = Arc::new(site);
-            if templates {
-                let theme = load_theme(&site)?;
-                return self.render_all(site, theme, "content");
-            }
-            return self.render_changed(state, site, touched);
-        }
         // Every page links its stylesheet by a hash of its content: a new
         // stylesheet or script changes every page that links it.
         let hashed = self.opts.hash_assets
             && changed
                 .iter()
                 .any(|p| p.extension().is_some_and(|e| e == "css" || e == "js"));
+        // An image under static/ that a figure shows is content too.
+        let shown = changed.iter().any(|p| uses_file(&state.site, p));
+        if areas.contains(&Area::Content) || shown {
+            let (site, touched) = match reread_pages(&state.site, changed) {
+                Some(reread) => {
+                    let (site, rels) = reread?;
+                    (site, Touched::Pages(rels))
+                }
+                None => (
+                    load(&self.root, &self.opts, Some(image_cache(&self.out)))?,
+                    Touched::Everything,
+                ),
+            };
+            let site = Arc::new(site);
+            if templates || hashed {
+                let theme = load_theme(&site)?;
+                return self.render_all(site, theme, "content");
+            }
+            return self.render_changed(state, site, touched);
+        }
         if templates || hashed {
             let theme = load_theme(&state.site)?;
             return self.render_all(state.site, theme, if templates { "templates" } else { "static" });
@@ -207,7 +215,7 @@ impl Project {
         // A static file can stand in for an output (`robots.txt`): the
         // outputs are the ones the site has now.
         let mut state = state;
-        let outputs = outputs_of(&state.site, &state.theme);
+        let outputs = outputs_of(&state.site, state.theme.offers(&state.site))?;
         let jobs: Vec<Job> = (outputs.iter())
             .filter(|(path, _)| !state.outputs.contains_key(*path))
             .map(|(_, job)| *job)
@@ -223,9 +231,18 @@ impl Project {
     fn area(&self, path: &Path) -> Option<Area> {
         let rel = path.strip_prefix(&self.root).ok()?;
         let first = rel.components().next()?.as_os_str().to_str()?;
+        // Pages are converted with the shortcodes' templates (which may
+        // include partials) and labels: a change to those is read again
+        // like site.yaml.
+        let shortcodes = first == "i18n"
+            || rel.components().any(|c| {
+                let c = c.as_os_str();
+                c == "shortcodes" || c == "partials" || c == "i18n"
+            });
         match first {
             crate::config::CONFIG_FILE => Some(Area::Config),
-            "templates" | "themes" | "i18n" => Some(Area::Templates),
+            "templates" | "themes" | "i18n" if shortcodes => Some(Area::Config),
+            "templates" | "themes" => Some(Area::Templates),
             "content" => Some(Area::Content),
             "static" => Some(Area::Static),
             _ => None,
@@ -239,7 +256,7 @@ impl Project {
             .iter()
             .map(crate::error::Diagnostic::as_warning)
             .collect();
-        let outputs = outputs_of(&site, &theme);
+        let outputs = outputs_of(&site, theme.offers(&site))?;
         let jobs: Vec<Job> = outputs.values().copied().collect();
         self.state = Some(State {
             site,
@@ -269,13 +286,14 @@ impl Project {
         // and glossary): the same outputs, with the same ids.
         let same_outputs = matches!(touched, Touched::Pages(_))
             && !changed.contains(&Read::Site)
+            && !changed.contains(&Read::Tags)
             && outputs.contains_key(ROBOTS) == writes_robots(&new);
         let (outputs, jobs, outputs_changed) = if same_outputs {
             let hit = reads.iter().filter(|(_, r)| read_any(r, &changed));
             let jobs = hit.filter_map(|(path, _)| outputs.get(path).copied()).collect();
             (outputs, jobs, false)
         } else {
-            let outputs = outputs_of(&new, &theme);
+            let outputs = outputs_of(&new, theme.offers(&new))?;
             let jobs = (outputs.iter())
                 .filter(|(path, _)| reads.get(*path).is_none_or(|r| read_any(r, &changed)))
                 .map(|(_, job)| *job)
@@ -323,7 +341,9 @@ impl Project {
         let state = self.state.as_mut().expect("loaded before rendering");
         let site = &state.site;
         let changes = Changes::new(&self.written);
+        let ids = crate::anchors::Ids::for_site(site);
         let offer = |f: RenderedFile| {
+            ids.note(&f.path, &f.bytes);
             changes.offer(f);
             Ok(())
         };
@@ -335,6 +355,13 @@ impl Project {
             })
             .collect();
         let mut done = render::render_targets(&state.theme, site, &targets, &offer)?;
+        // Pages not rendered again are as the output holds them.
+        for path in ids.missing() {
+            if let Ok(bytes) = std::fs::read(self.out.join(&path)) {
+                ids.note(&path, &bytes);
+            }
+        }
+        Diagnostics(ids.check(site)).into_result(())?;
         let data: Vec<DataFile> = jobs
             .iter()
             .filter_map(|j| match j {
@@ -343,7 +370,8 @@ impl Project {
             })
             .collect();
         let cards = card_cache(&self.out);
-        done.extend(render_data_files(site, &data, &offer, Some(&cards))?);
+        let offers = state.theme.offers(site);
+        done.extend(render_data_files(site, offers, &data, &offer, Some(&cards))?);
         if outputs_changed {
             let outputs = &state.outputs;
             state.reads.retain(|path, _| outputs.contains_key(path));
@@ -445,11 +473,14 @@ fn in_search_dir(path: &str) -> bool {
     (path.strip_prefix(crate::model::SEARCH_DIR)).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Every output of `site`, by path.
-fn outputs_of(site: &Site, theme: &Theme) -> HashMap<String, Job> {
-    let html = render::targets(site, theme).into_iter().map(Job::Html);
-    let jobs = html.chain(data_files(site).into_iter().map(Job::Data));
-    jobs.map(|job| (job_path(site, job), job)).collect()
+/// Every output of `site`, by path; two HTML outputs at one path are an
+/// error, as in a full build.
+fn outputs_of(site: &Site, offers: render::browse::Offers) -> Result<HashMap<String, Job>, Error> {
+    let targets = render::targets(site, offers);
+    Diagnostics(render::clashes(site, &targets)).into_result(())?;
+    let html = targets.into_iter().map(Job::Html);
+    let jobs = html.chain(data_files(site, offers).into_iter().map(Job::Data));
+    Ok(jobs.map(|job| (job_path(site, job), job)).collect())
 }
 
 fn job_path(site: &Site, job: Job) -> String {
@@ -459,12 +490,6 @@ fn job_path(site: &Site, job: Job) -> String {
     }
 }
 
-/// The pages of `site` whose files are among `changed`.
-fn edited_pages(site: &Site, changed: &[PathBuf]) -> Vec<String> {
-    let ids = changed.iter().filter_map(|path| page_at(site, path));
-    ids.map(|id| site.page(id).rel.clone()).collect()
-}
-
 /// The page whose file is `path` (absolute).
 fn page_at(site: &Site, path: &Path) -> Option<PageId> {
     let rel = path.strip_prefix(site.root.join("content")).ok()?;
@@ -472,15 +497,25 @@ fn page_at(site: &Site, path: &Path) -> Option<PageId> {
     site.page_by_rel(&parts?.join("/"))
 }
 
-/// The site after edits to existing pages, re-reading those files alone:
+/// The site after edits to existing pages (or to files their shortcodes
+/// read), re-reading those files alone, with the pages it converted again:
 /// `None` when a change is anything else (a new, deleted or renamed file, a
 /// section or timeline file, a page whose URL or presence changed), which
 /// needs the content read again.
-fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> {
-    let ids: Vec<PageId> = changed
-        .iter()
-        .map(|path| page_at(old, path).filter(|_| path.is_file()))
-        .collect::<Option<_>>()?;
+fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<(Site, Vec<String>), Error>> {
+    let mut ids: Vec<PageId> = Vec::new();
+    for path in changed {
+        match page_at(old, path).filter(|_| path.is_file()) {
+            Some(id) => ids.push(id),
+            // A data file or an image a page shows, changed in place: those pages.
+            None if path.is_file() && !users_of(old, path).is_empty() && !section_uses(old, path) => {
+                ids.extend(users_of(old, path));
+            }
+            None => return None,
+        }
+    }
+    ids.sort();
+    ids.dedup();
     let mut site = old.clone();
     let mut problems = Vec::new();
     for &id in &ids {
@@ -499,9 +534,7 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
             return None; // its share card comes or goes: another set of outputs
         }
         problems.extend(content::check_page_references(&site, &page));
-        let (html, found) = convert::one_page(&site, &page);
-        problems.extend(found);
-        site.pages[id.index()] = Arc::new(crate::model::Page { html, ..page });
+        site.pages[id.index()] = Arc::new(page);
     }
     for &id in &ids {
         // Its place in its section changes only with its sort key.
@@ -512,7 +545,37 @@ fn reread_pages(old: &Site, changed: &[PathBuf]) -> Option<Result<Site, Error>> 
     }
     content::collect_page_events(&mut site);
     problems.extend(crate::timeline::build(&mut site));
-    Some(Diagnostics(problems).into_result(site))
+    // Converted once the events are known: a page can show some.
+    let mut convert: Vec<PageId> = ids;
+    if site.events != old.events {
+        convert.extend(site.page_ids().filter(|&p| site.page(p).html.uses.events));
+        convert.sort();
+        convert.dedup();
+    }
+    for &id in &convert {
+        let (html, found) = convert::one_page(&site, site.page(id));
+        problems.extend(found);
+        Arc::make_mut(&mut site.pages[id.index()]).html = html;
+    }
+    let rels = convert.iter().map(|&id| site.page(id).rel.clone()).collect();
+    Some(Diagnostics(problems).into_result((site, rels)))
+}
+
+/// The pages whose shortcodes read the file `path`.
+fn users_of(site: &Site, path: &Path) -> Vec<PageId> {
+    site.page_ids()
+        .filter(|&p| site.page(p).html.uses.files.iter().any(|f| f == path))
+        .collect()
+}
+
+/// Does any page or section of `site` show the file `path`?
+fn uses_file(site: &Site, path: &Path) -> bool {
+    !users_of(site, path).is_empty() || section_uses(site, path)
+}
+
+/// Does a section's intro read the file `path`? (Then the content is read again.)
+fn section_uses(site: &Site, path: &Path) -> bool {
+    (site.sections.iter().chain(&site.timeline_section)).any(|s| s.uses.files.iter().any(|f| f == path))
 }
 
 /// The reads whose views differ between `old` and `new`: views of the
@@ -594,6 +657,7 @@ fn changed_reads(
             );
         }
     }
+    changed.extend(render::browse::changed_views(old, new, old_events, new_events));
     changed
 }
 
@@ -601,12 +665,15 @@ fn section_by_dir<'a>(site: &'a Site, dir: &str) -> Option<&'a Section> {
     site.sections.iter().find(|s| s.dir == dir)
 }
 
-/// Which pages and subsections a section lists, in order, by file and folder.
-fn listing<'a>(site: &'a Site, s: Option<&'a Section>) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
+/// Which pages and subsections a section lists, in order, by file and
+/// folder, and how many to a listing page.
+type ListingView<'a> = (Vec<&'a str>, Vec<&'a str>, Option<usize>);
+
+fn listing<'a>(site: &'a Site, s: Option<&'a Section>) -> Option<ListingView<'a>> {
     s.map(|s| {
         let pages = s.pages.iter().map(|&p| site.page(p).rel.as_str()).collect();
         let subs = s.subsections.iter().map(|&c| site.section(c).dir.as_str()).collect();
-        (pages, subs)
+        (pages, subs, s.meta.paginate_by)
     })
 }
 

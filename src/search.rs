@@ -7,7 +7,8 @@
 //! each page's text. One record per page (its title, summary, body, what
 //! parties say, answers, people named), per section with an intro, per
 //! glossary term (`/glossary/#term`), per timeline event (`/timeline/#id`)
-//! and per person (the first page that lists them, at `#people`).
+//! and per person (their page, `/people/ID/`, when the theme has people
+//! pages; else the first page that lists them, at `#people`).
 //! Records carry filters: `section`, `tag` and `person`.
 //!
 //! URLs are stored without the site's base path: `pagefind.js` puts the
@@ -18,8 +19,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::model::{GLOSSARY_URL, SEARCH_DIR, Site, TIMELINE_URL};
+use crate::model::{GLOSSARY_URL, SEARCH_DIR, Site, TIMELINE_URL, person_path};
 use crate::output::RenderedFile;
+use crate::render::browse::Offers;
 
 /// Is `path` (in the output) one of the search index's? The index's
 /// folder belongs to it alone: a static file there would clash.
@@ -44,13 +46,14 @@ pub(crate) struct Record {
 
 /// Every record of the site, in a stable order (pages, sections, terms,
 /// events, people), so the same site gives the same index, byte for byte.
-pub(crate) fn records(site: &Site) -> Vec<Record> {
+/// `offers` says which generated pages (people's) records can point at.
+pub(crate) fn records(site: &Site, offers: Offers) -> Vec<Record> {
     use rayon::prelude::*;
     let mut all: Vec<Record> = site.pages.par_iter().map(|p| page_record(site, p)).collect();
     all.extend(site.sections.iter().filter_map(section_record));
     all.extend(glossary_records(site));
     all.extend(event_records(site));
-    all.extend(people_records(site));
+    all.extend(people_records(site, offers.people));
     all
 }
 
@@ -180,19 +183,25 @@ fn event_records(site: &Site) -> Vec<Record> {
         .collect()
 }
 
-/// Each person, found at the first page that lists them (`#people`), the
-/// who's-who page on the shipped site.
-fn people_records(site: &Site) -> Vec<Record> {
+/// Each person, found at their own page (`/people/ID/`) when the theme has
+/// people pages; else at the first page that lists them (`#people`), and
+/// not at all when none does.
+fn people_records(site: &Site, pages: bool) -> Vec<Record> {
     (site.config.people.iter())
         .filter_map(|person| {
-            let page = site.pages.iter().find(|p| p.meta.people.contains(&person.id))?;
+            let listed = site.pages.iter().find(|p| p.meta.people.contains(&person.id));
+            let (url, section) = match (pages, listed) {
+                (true, _) => (person_path(&person.id), Vec::new()),
+                (false, Some(page)) => (format!("{}#people", page.url), vec![section_title(site, page)]),
+                (false, None) => return None,
+            };
             Some(Record {
-                url: format!("{}#people", page.url),
+                url,
                 title: person.name.clone(),
                 summary: person.role.clone(),
                 text: String::new(),
                 filters: filters([
-                    ("section", vec![section_title(site, page)]),
+                    ("section", section),
                     ("tag", vec![]),
                     ("person", vec![person.name.clone()]),
                 ]),
@@ -421,7 +430,7 @@ fn slashed(path: &Path) -> String {
 /// take a page out of an index, so an edit costs a whole index (see
 /// docs/search.md for what that costs).
 pub(crate) struct Indexer {
-    tx: Option<std::sync::mpsc::Sender<std::sync::Arc<Site>>>,
+    tx: Option<std::sync::mpsc::Sender<(std::sync::Arc<Site>, Offers)>>,
     /// Sites handed over and not indexed yet.
     pending: std::sync::Arc<(std::sync::Mutex<usize>, std::sync::Condvar)>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -430,7 +439,7 @@ pub(crate) struct Indexer {
 impl Indexer {
     /// An indexer writing into `out/pagefind/`.
     pub(crate) fn start(out: std::path::PathBuf) -> Indexer {
-        let (tx, rx) = std::sync::mpsc::channel::<std::sync::Arc<Site>>();
+        let (tx, rx) = std::sync::mpsc::channel::<(std::sync::Arc<Site>, Offers)>();
         let pending = std::sync::Arc::new((std::sync::Mutex::new(0usize), std::sync::Condvar::new()));
         let done = pending.clone();
         let thread = std::thread::spawn(move || {
@@ -441,7 +450,8 @@ impl Indexer {
                     site = newer;
                     taken += 1;
                 }
-                let records = site.has_search().then(|| records(&site));
+                let (site, offers) = &site;
+                let records = site.has_search().then(|| records(site, *offers));
                 if records != last {
                     if let Err(e) = refresh(&out, records.clone(), &site.config.language) {
                         eprintln!("{e}");
@@ -461,12 +471,12 @@ impl Indexer {
         }
     }
 
-    /// Hands over the site as it now is.
-    pub(crate) fn update(&self, site: std::sync::Arc<Site>) {
+    /// Hands over the site as it now is, with the pages its theme offers.
+    pub(crate) fn update(&self, site: std::sync::Arc<Site>, offers: Offers) {
         let (count, _) = &*self.pending;
         *count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         if let Some(tx) = &self.tx
-            && tx.send(site).is_err()
+            && tx.send((site, offers)).is_err()
         {
             *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
         }

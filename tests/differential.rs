@@ -6,8 +6,10 @@
 //!
 //! A step is one author action, or a burst of 2-4 of them seen as one batch of
 //! file events: edits to a page's body, title, summary, date, weight, slug,
-//! draft flag and `events:`; timeline files added, edited and deleted; pages
-//! and folders added, deleted and renamed; section `_index.md` edits; theme
+//! draft flag, `events:`, `tags:`, `people:` and `positions:`; timeline files
+//! added, edited and deleted (their `tags:` and `actors:` too); pages
+//! and folders added, deleted and renamed; section `_index.md` edits (a
+//! small `paginate_by` among them, so listings split); theme
 //! template and static edits; `templates/` overrides; `static/` files;
 //! `site.yaml`; content assets; and deliberate errors (broken YAML, missing
 //! links, bad dates...) that the next step repairs. Files are often saved the
@@ -307,6 +309,13 @@ const ACTIONS: &[(u32, Action)] = &[
     (1, content_asset),
     (2, edit_order),
     (1, edit_labels),
+    (3, edit_component),
+    (3, edit_tags),
+    (2, edit_event_tags),
+    (2, edit_actors),
+    (2, edit_positions),
+    (2, edit_people),
+    (2, edit_paginate),
 ];
 
 const ERRORS: &[Action] = &[
@@ -323,6 +332,8 @@ const ERRORS: &[Action] = &[
 
 const CATEGORIES: [&str; 5] = ["strike", "talks", "deal", "politics", "impact"];
 const PEOPLE: [&str; 5] = ["bma", "streeting", "dhsc", "labour", "trivedi"];
+/// Spellings that share slugs (`pay`, `Pay`), so tags merge and split.
+const TAGS: [&str; 6] = ["pay", "Pay", "NHS", "strikes", "Deals", "talks"];
 const SOURCES: [&str; 2] = ["public-record", "mirror-2024-07"];
 /// Few titles, so events and pages often share one (ids are then numbered,
 /// and sorting falls back on the next key).
@@ -906,6 +917,15 @@ impl Doc {
         }
     }
 
+    /// Replaces a key, one line or a block (`positions:` written as a list),
+    /// with one line, or removes it.
+    fn replace(&mut self, key: &str, value: Option<&str>) {
+        if let Some((start, end)) = self.block(key) {
+            self.front.drain(start + 1..end);
+        }
+        self.set(key, value);
+    }
+
     /// The lines of a block key (`events:`), key line included.
     fn block(&self, key: &str) -> Option<(usize, usize)> {
         let start = self.key_line(key)?;
@@ -1158,6 +1178,77 @@ fn redate_event(s: &mut Session) -> Option<String> {
     })
 }
 
+// --- tags and people ---------------------------------------------------------
+
+/// Sets a page's tags (the tags index, the tags' pages and feeds follow).
+fn edit_tags(s: &mut Session) -> Option<String> {
+    let page = s.pick_page()?;
+    let tags = s.rng.chance(80).then(|| s.ids(&TAGS));
+    s.edit_doc(&page, |_, doc| {
+        doc.replace("tags", tags.as_deref());
+        Some(format!("tags -> {}", tags.as_deref().unwrap_or("(removed)")))
+    })
+}
+
+/// Sets a timeline file's tags (its tags' pages list it).
+fn edit_event_tags(s: &mut Session) -> Option<String> {
+    let rel = s.rng.pick(&s.timeline_files())?;
+    let tags = s.rng.chance(70).then(|| s.ids(&TAGS));
+    s.edit_doc(&rel, |_, doc| {
+        doc.replace("tags", tags.as_deref());
+        Some(format!("tags -> {}", tags.as_deref().unwrap_or("(removed)")))
+    })
+}
+
+/// Sets a timeline file's actors (their people pages list it).
+fn edit_actors(s: &mut Session) -> Option<String> {
+    let rel = s.rng.pick(&s.timeline_files())?;
+    let actors = s.rng.chance(75).then(|| s.ids(&PEOPLE));
+    s.edit_doc(&rel, |_, doc| {
+        doc.replace("actors", actors.as_deref());
+        Some(format!("actors -> {}", actors.as_deref().unwrap_or("(removed)")))
+    })
+}
+
+/// Replaces a page's `positions:` (people pages quote them) or removes them.
+fn edit_positions(s: &mut Session) -> Option<String> {
+    let page = s.pick_page()?;
+    let who = s.rng.pick(&PEOPLE).unwrap();
+    let positions = s
+        .rng
+        .chance(75)
+        .then(|| format!("[{{who: {who}, says: \"Says {}: *{}*.\"}}]", s.next_n(), s.words(4)));
+    s.edit_doc(&page, |_, doc| {
+        doc.replace("positions", positions.as_deref());
+        Some(format!("positions -> {}", positions.as_deref().unwrap_or("(removed)")))
+    })
+}
+
+/// Sets a page's who's who (`people:`), which people pages list.
+fn edit_people(s: &mut Session) -> Option<String> {
+    let page = s.pick_page()?;
+    let people = s.rng.chance(75).then(|| s.ids(&PEOPLE));
+    s.edit_doc(&page, |_, doc| {
+        doc.replace("people", people.as_deref());
+        Some(format!("people -> {}", people.as_deref().unwrap_or("(removed)")))
+    })
+}
+
+/// Sets a section's `paginate_by` small enough that the shipped site's
+/// sections have several listing pages, or removes it.
+fn edit_paginate(s: &mut Session) -> Option<String> {
+    let sections: Vec<String> = (s.sections().into_iter())
+        .map(|d| format!("{d}/_index.md"))
+        .filter(|i| s.exists(i))
+        .collect();
+    let index = s.rng.pick(&sections)?;
+    let by = s.rng.chance(80).then(|| (1 + s.rng.below(3)).to_string());
+    s.edit_doc(&index, |_, doc| {
+        doc.replace("paginate_by", by.as_deref());
+        Some(format!("paginate_by -> {}", by.as_deref().unwrap_or("(removed)")))
+    })
+}
+
 // --- timeline files ------------------------------------------------------------
 
 fn add_timeline_file(s: &mut Session) -> Option<String> {
@@ -1407,6 +1498,45 @@ fn edit_section(s: &mut Session) -> Option<String> {
             doc.set("sort_by", Some(sort));
             Some(format!("sort_by -> {sort}"))
         }
+    })
+}
+
+/// Shortcodes: a chart of a data file beside the page (which a later step
+/// may edit), an inline timeline (which event edits change), a callout.
+fn edit_component(s: &mut Session) -> Option<String> {
+    let kind = s.rng.below(4);
+    let data: Vec<String> = (s.files_under("content").into_iter())
+        .filter(|f| f.ends_with(".csv"))
+        .collect();
+    if kind == 0 && !data.is_empty() {
+        let rel = s.rng.pick(&data)?;
+        let n = s.next_n();
+        let how = s.save(&rel, &format!("label,value\nEngland,{n}\nScotland,12.4\n"));
+        return Some(format!("edit data file {rel}{how}"));
+    }
+    let page = s.pick_page()?;
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let n = s.next_n();
+    let text = match kind {
+        0 | 1 => {
+            let csv = format!("chart-{n}.csv");
+            let rel = if dir.is_empty() {
+                csv.clone()
+            } else {
+                format!("{dir}/{csv}")
+            };
+            s.save(&rel, "label,value\nEngland,35\nWales,12.4\n");
+            format!("\n{{{{ chart(data=\"{csv}\", title=\"Chart {n}\", unit=\"%\") }}}}\n")
+        }
+        2 => {
+            let category = s.rng.pick(&CATEGORIES)?;
+            format!("\n{{{{ timeline(category=\"{category}\", title=\"Events {n}\") }}}}\n")
+        }
+        _ => format!("\n{{% callout(kind=\"unknown\") %}}\nNot known {n}.\n{{% end %}}\n"),
+    };
+    s.edit_doc(&page, |_, doc| {
+        doc.body.push_str(&text);
+        Some(["add chart", "add chart", "add inline timeline", "add callout"][kind].into())
     })
 }
 

@@ -397,3 +397,126 @@ fn event_sources_and_ids_reach_every_page_that_shows_them() {
         );
     });
 }
+
+#[test]
+fn shortcodes_are_rendered_again_when_what_they_read_changes() {
+    let mut h = Harness::new();
+    h.step_many(
+        &[
+            "templates/shortcodes/chart.html",
+            "templates/shortcodes/timeline.html",
+            "content/explainers/a.md",
+            "content/explainers/a.csv",
+            "content/explainers/b.md",
+        ],
+        // Shortcode templates change how pages convert: read again in full.
+        "full",
+        |f| {
+            f.write(
+                "templates/shortcodes/chart.html",
+                "<div class=\"c\">{{ rows | length }} rows</div>",
+            );
+            f.write(
+                "templates/shortcodes/timeline.html",
+                "<ul>{% for e in events %}<li>{{ e.title }}</li>{% endfor %}</ul>",
+            );
+            f.write("content/explainers/a.csv", "k,v\nx,1\n");
+            f.write(
+                "content/explainers/a.md",
+                "---\ntitle: A\nweight: 1\n---\n{{ chart(data=\"a.csv\", title=\"T\") }}\n\nSee [b](b.md).\n",
+            );
+            f.write(
+                "content/explainers/b.md",
+                "---\ntitle: B\nweight: 2\n---\n{{ timeline(category=\"strike\") }}\n",
+            );
+        },
+    );
+    assert!(h.f.read("served/explainers/a/index.html").contains("1 rows"));
+    // The data file changes: the page that charts it, alone.
+    h.f.write("content/explainers/a.csv", "k,v\nx,1\ny,2\n");
+    let report = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/a.csv")])
+        .unwrap();
+    assert_eq!(report.rendered, ["explainers/a/index.html"], "{report:?}");
+    assert!(h.f.read("served/explainers/a/index.html").contains("2 rows"));
+    // An event of a's changes: b, which lists the events, is rendered again too.
+    h.step("content/explainers/a.md", "listing", |f| {
+        f.write(
+            "content/explainers/a.md",
+            "---\ntitle: A\nweight: 1\nevents:\n  - title: Walkout\n    date: 2024-08\n    category: strike\n---\n{{ chart(data=\"a.csv\", title=\"T\") }}\n\nSee [b](b.md).\n",
+        );
+    });
+    assert!(h.f.read("served/explainers/b/index.html").contains("<li>Walkout</li>"));
+    // A data file removed: the page's error, and nothing half-written.
+    h.f.remove("content/explainers/a.csv");
+    let err = h
+        .project
+        .rebuild(&[h.project.root().join("content/explainers/a.csv")])
+        .unwrap_err();
+    assert!(err.to_string().contains("`a.csv` does not exist"), "{err}");
+}
+
+/// A PNG of `w` x `h` pixels, all of one colour.
+fn png(w: u32, h: u32, grey: u8) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    let mut writer = enc.write_header().unwrap();
+    writer.write_image_data(&vec![grey; (w * h) as usize]).unwrap();
+    writer.finish().unwrap();
+    bytes
+}
+
+#[test]
+fn a_figure_is_rendered_again_when_its_image_under_static_changes() {
+    let mut h = Harness::new();
+    h.step_many(
+        &[
+            "templates/shortcodes/figure.html",
+            "static/img/a.png",
+            "content/explainers/b.md",
+        ],
+        "full",
+        |f| {
+            f.write(
+                "templates/shortcodes/figure.html",
+                "<img src=\"{{ src }}\" srcset=\"{{ srcset }}\" alt=\"{{ alt }}\">",
+            );
+            f.write_bytes("static/img/a.png", &png(600, 300, 10));
+            f.write(
+                "content/explainers/b.md",
+                "---\ntitle: B\nweight: 2\n---\n{{ figure(src=\"/img/a.png\", alt=\"Grey\") }}\n",
+            );
+        },
+    );
+    let before = h.f.read("served/explainers/b/index.html");
+    h.f.write_bytes("static/img/a.png", &png(600, 300, 200));
+    let report = h.project.rebuild(&[h.project.root().join("static/img/a.png")]).unwrap();
+    assert_eq!(report.rendered, ["explainers/b/index.html"], "{report:?}");
+    let after = h.f.read("served/explainers/b/index.html");
+    assert_ne!(before, after, "new variants, new names");
+    // The new variants are in the output, the old ones gone.
+    let srcs: Vec<&str> = after
+        .split("srcset=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .split(", ")
+        .collect();
+    for s in &srcs {
+        let file = s.split(' ').next().unwrap().trim_start_matches('/');
+        assert!(h.f.exists(&format!("served/{file}")), "{file}");
+    }
+    let old = before
+        .split("srcset=\"")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches('/');
+    assert!(!h.f.exists(&format!("served/{old}")), "{old} is gone");
+}

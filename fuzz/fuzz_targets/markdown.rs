@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let terms = [Term { term: "pay restoration".into(), aliases: vec!["FPR".into()], definition: "d".into(), id: None }];
     let glossary = Glossary::new(&terms, "/glossary/");
     let sources = ["src".to_string()];
-    let refs = Refs { sources: &sources, glossary: Some(&glossary) };
+    let refs = Refs {
+        sources: &sources,
+        glossary: Some(&glossary),
+        ..Refs::default()
+    };
     let (rendered, problems) = render(text, "a/c.md", 3, &links, refs);
     let lines = text.lines().count().max(1) + 3;
     for p in problems {

@@ -74,8 +74,10 @@ pub(crate) fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diag
         timeline_section: None,
         links: Arc::default(),
         index: Arc::default(),
+        tags: Arc::default(),
         dates,
         base_path,
+        image_cache: None,
         glossary: Vec::new(),
     };
     let mut section_files = HashMap::new();
@@ -198,6 +200,7 @@ fn parse_file(kind: &Kind, found: &walk::Found) -> Result<Option<Parsed>, Diagno
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 html: Default::default(),
+                uses: Default::default(),
             };
             if matches!(kind, Kind::TimelineIndex) {
                 Parsed::TimelineIndex(Section {
@@ -276,6 +279,7 @@ fn build_sections(site: &mut Site, dirs: &[String], bundles: &[&str], mut files:
             pages: Vec::new(),
             subsections: Vec::new(),
             html: Default::default(),
+            uses: Default::default(),
         });
         section.url = dir_url(dir);
         all.insert(dir.to_string(), section);

@@ -96,6 +96,9 @@ pub struct SectionMeta {
     /// other pages show the site's card.
     #[serde(default)]
     pub cards: bool,
+    /// How many pages each listing page shows; absent or 0: `site.yaml`'s
+    /// `paginate_by`. Page 1 is the section's URL, page n `page/n/` under it.
+    pub paginate_by: Option<usize>,
 }
 
 /// How a section orders its pages.
@@ -165,4 +168,7 @@ pub struct EventMeta {
     pub location: Option<String>,
     /// For events in a page's list: a short description (a file's body plays this part).
     pub description: Option<String>,
+    /// Tags, as pages have: the event is listed on each tag's page.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }

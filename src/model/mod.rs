@@ -35,6 +35,10 @@ pub const GLOSSARY_URL: &str = "/glossary/";
 pub const SEARCH_URL: &str = "/search/";
 /// The folder of the output that holds the search index (Pagefind's files).
 pub const SEARCH_DIR: &str = "pagefind";
+/// The tags index; each tag's page is under it (`/tags/pay/`).
+pub const TAGS_URL: &str = "/tags/";
+/// Where each person's page lives (`/people/streeting/`).
+pub const PEOPLE_URL: &str = "/people/";
 /// The folders of a site that hold its sources (besides `site.yaml`).
 pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
 
@@ -87,11 +91,98 @@ pub struct Site {
     pub glossary: Vec<String>,
     /// The pages by file and by URL.
     pub index: Arc<PageIndex>,
+    /// Every tag of pages and events, by slug (filled in by the timeline
+    /// stage, which puts the events in order).
+    pub tags: Arc<Vec<Tag>>,
     /// How dates read in the site's language.
     pub dates: crate::date::DateStyle,
     /// The path part of `base_url` (see [`Config::base_path`]), worked out
     /// once: every link of every page goes through [`Site::url`].
     pub base_path: String,
+    /// Where resized images are kept between builds, beside the output
+    /// (`None` for `check`, which writes nothing).
+    pub image_cache: Option<PathBuf>,
+}
+
+/// A tag: every spelling with the same slug is one tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    pub slug: String,
+    /// The first spelling met (pages in file order, then events in timeline order).
+    pub name: String,
+    /// Its pages, newest first (undated last), then by title.
+    pub pages: Vec<PageId>,
+    /// Its events, as indexes into [`Site::events`], in timeline order.
+    pub events: Vec<usize>,
+}
+
+/// The tags of `site`'s pages and events, sorted by slug.
+pub fn collect_tags(site: &Site) -> Vec<Tag> {
+    let mut by_slug: std::collections::BTreeMap<String, Tag> = std::collections::BTreeMap::new();
+    fn entry<'a>(by_slug: &'a mut std::collections::BTreeMap<String, Tag>, name: &str) -> Option<&'a mut Tag> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let slug = crate::text::slugify(name);
+        Some(by_slug.entry(slug.clone()).or_insert_with(|| Tag {
+            slug,
+            name: name.to_string(),
+            pages: Vec::new(),
+            events: Vec::new(),
+        }))
+    }
+    for id in site.page_ids() {
+        for name in &site.page(id).meta.tags {
+            if let Some(tag) = entry(&mut by_slug, name).filter(|t| t.pages.last() != Some(&id)) {
+                tag.pages.push(id);
+            }
+        }
+    }
+    for (i, e) in site.events.iter().enumerate() {
+        for name in &e.meta.tags {
+            if let Some(tag) = entry(&mut by_slug, name).filter(|t| t.events.last() != Some(&i)) {
+                tag.events.push(i);
+            }
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug.into_values().collect();
+    for tag in &mut tags {
+        tag.pages.sort_by_cached_key(|&id| {
+            let p = site.page(id);
+            (
+                p.meta.date.is_none(),
+                std::cmp::Reverse(p.meta.date),
+                p.meta.title.clone(),
+                p.rel.clone(),
+            )
+        });
+    }
+    tags
+}
+
+/// The URL of page `n` (from 1) of a listing at `base`: page 1 is `base`
+/// itself, the others `base` + `page/n/`.
+pub fn paginated_url(base: &str, n: usize) -> String {
+    match n {
+        0 | 1 => base.to_string(),
+        n => format!("{base}page/{n}/"),
+    }
+}
+
+/// How many listing pages `items` make at `per_page` each (at least one).
+pub fn pager_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The path of a tag's page: `/tags/pay/`.
+pub fn tag_path(slug: &str) -> String {
+    format!("{TAGS_URL}{slug}/")
+}
+
+/// The path of a person's page: `/people/streeting/`.
+pub fn person_path(id: &str) -> String {
+    format!("{PEOPLE_URL}{}/", crate::text::slugify(id))
 }
 
 /// Finds pages by their file (relative to `content/`) or their URL.
@@ -146,6 +237,8 @@ pub struct Section {
     pub subsections: Vec<SectionId>,
     /// The intro, filled in by the Markdown stage.
     pub html: Rendered,
+    /// What the intro's shortcodes used.
+    pub uses: Uses,
 }
 
 /// A Markdown file's decoded text (BOM dropped, line endings made LF), kept
@@ -249,6 +342,29 @@ pub struct PageHtml {
     pub answers: Vec<String>,
     /// One per `what_next` item.
     pub what_next: Vec<String>,
+    /// What the body's shortcodes used.
+    pub uses: Uses,
+}
+
+/// What a text's shortcodes used besides the text (see `components`): a
+/// rebuild converts the text again when one of these changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Uses {
+    /// Data files and images read (absolute paths).
+    pub files: Vec<PathBuf>,
+    /// The site's events (the `timeline` shortcode shows some).
+    pub events: bool,
+    /// Resized images to copy into the output.
+    pub images: Vec<UsedImage>,
+}
+
+/// A resized image a page shows: copied from the image cache into the output.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UsedImage {
+    /// Output path, relative and `/`-separated.
+    pub dest: String,
+    /// The file in the image cache.
+    pub source: PathBuf,
 }
 
 /// What the Markdown of one text became.
@@ -261,6 +377,36 @@ pub struct Rendered {
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
+    /// Links to an anchor (`#positions`, `cost.md#the-bill`): checked once
+    /// every page is rendered, against the ids each page's HTML has.
+    #[serde(skip)]
+    pub anchors: Vec<AnchorRef>,
+    /// Images and files the text links to by a local path (`ward.jpg`,
+    /// `/data/pay.csv`), with their place: each must exist.
+    #[serde(skip)]
+    pub files: Vec<FileRef>,
+}
+
+/// A local file a text names, where the text names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRef {
+    /// As written, without `?query` or `#fragment`.
+    pub path: String,
+    /// An image (`![...](...)`), rather than a link.
+    pub image: bool,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A link to an id on a page, where the text has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnchorRef {
+    /// The page's URL (without the site's base path); `None`: this page.
+    pub page: Option<String>,
+    pub id: String,
+    /// Its line in the file and its column.
+    pub line: usize,
+    pub col: usize,
 }
 
 /// A heading in the table of contents, with the headings under it.
@@ -423,6 +569,40 @@ impl Site {
     /// through here; output paths do not.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
+    }
+
+    /// The resized images pages and section intros show (one per use).
+    pub fn used_images(&self) -> impl Iterator<Item = &UsedImage> {
+        let pages = self.pages.iter().map(|p| &p.html.uses);
+        let sections = self.sections.iter().chain(&self.timeline_section).map(|s| &s.uses);
+        pages.chain(sections).flat_map(|u| &u.images)
+    }
+
+    /// How many pages a listing page of section `id` shows: its
+    /// `paginate_by`, else the site's.
+    pub fn paginate_by(&self, id: SectionId) -> usize {
+        match self.section(id).meta.paginate_by {
+            Some(n) if n > 0 => n,
+            _ => self.config.paginate_by(),
+        }
+    }
+
+    /// How many listing pages section `id` has.
+    pub fn section_pager_count(&self, id: SectionId) -> usize {
+        pager_count(self.section(id).pages.len(), self.paginate_by(id))
+    }
+
+    /// Where the page of person `id` (from `site.yaml`'s `people`) is served from.
+    pub fn person_url(&self, id: &str) -> String {
+        self.url(&person_path(id))
+    }
+
+    /// The tag whose slug is `slug`.
+    pub fn tag(&self, slug: &str) -> Option<&Tag> {
+        self.tags
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.tags[i])
     }
 
     /// The page written in `rel` (relative to `content/`).

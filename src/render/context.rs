@@ -73,6 +73,8 @@ pub(crate) struct EventCtx {
     pub actors: Vec<PersonCtx>,
     /// Where it happened, in words.
     pub location: Option<String>,
+    /// Its tags as links to their pages.
+    pub tags: Vec<super::browse::TagLinkCtx>,
     pub sources: Vec<SourceCtx>,
     /// URLs of related pages.
     pub related: Vec<LinkCtx>,
@@ -128,6 +130,8 @@ pub(crate) struct PageCtx {
     /// The latest of `updated` and the update log's dates.
     pub last_updated: Option<DateCtx>,
     pub tags: Vec<String>,
+    /// Its tags as links to their pages (as the page spells them).
+    pub tag_links: Vec<super::browse::TagLinkCtx>,
     pub weight: Option<i64>,
     pub content: String,
     /// The first paragraph (or up to `<!-- more -->`), as HTML.
@@ -166,7 +170,10 @@ pub(crate) struct PersonCtx {
     pub role: String,
     /// "person" or "organisation".
     pub kind: crate::config::PersonKind,
+    /// Their own website, from `site.yaml`.
     pub url: Option<String>,
+    /// Their page on this site (`/people/ID/`), for someone in `people`.
+    pub page_url: Option<String>,
 }
 
 /// What one side says.
@@ -207,6 +214,8 @@ pub(crate) struct SectionCtx {
     pub permalink: String,
     pub content: String,
     pub toc: Vec<TocEntry>,
+    /// The pages of this listing page (all of them when they fit on one:
+    /// see `paginate_by`); `paginator` says which.
     pub pages: Vec<LinkCtx>,
     pub subsections: Vec<LinkCtx>,
     pub ancestors: Vec<LinkCtx>,
@@ -252,6 +261,10 @@ pub(crate) struct TimelineCtx {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub(crate) struct SearchCtx {
     pub sections: Vec<SearchSectionCtx>,
+    /// The tags index, when the theme has tag pages.
+    pub tags: Option<LinkCtx>,
+    /// Each person's page, when the theme has people pages.
+    pub people: Vec<LinkCtx>,
     /// The URL of `pagefind.js`.
     pub index: String,
 }
@@ -372,7 +385,7 @@ pub(crate) fn glossary_link(site: &Site) -> LinkCtx {
 }
 
 /// A person by id; ids were checked when the site loaded.
-fn person_ctx(site: &Site, id: &str) -> PersonCtx {
+pub(crate) fn person_ctx(site: &Site, id: &str) -> PersonCtx {
     match site.config.person(id) {
         Some(p) => PersonCtx {
             id: p.id.clone(),
@@ -380,6 +393,7 @@ fn person_ctx(site: &Site, id: &str) -> PersonCtx {
             role: p.role.clone(),
             kind: p.kind,
             url: p.url.clone(),
+            page_url: Some(site.person_url(&p.id)),
         },
         None => PersonCtx {
             id: id.into(),
@@ -387,6 +401,7 @@ fn person_ctx(site: &Site, id: &str) -> PersonCtx {
             role: String::new(),
             kind: Default::default(),
             url: None,
+            page_url: None,
         },
     }
 }
@@ -437,6 +452,7 @@ pub(crate) fn event_ctxs(site: &Site) -> Vec<EventCtx> {
                 .map(category_ctx),
             actors: e.meta.actors.iter().map(|a| person_ctx(site, a)).collect(),
             location: e.meta.location.clone(),
+            tags: super::browse::tag_links(site, &e.meta.tags),
             sources: e
                 .meta
                 .sources
@@ -528,6 +544,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
         updated: p.meta.updated.as_ref().map(|d| DateCtx::new(d, style)),
         last_updated: last_updated.as_ref().map(|d| DateCtx::new(d, style)),
         tags: p.meta.tags.clone(),
+        tag_links: super::browse::tag_links(site, &p.meta.tags),
         weight: p.meta.weight,
         content: md.html.clone(),
         summary_html: md.summary.clone(),
@@ -598,7 +615,7 @@ pub(crate) fn page_ctx(site: &Site, events: &[EventCtx], id: PageId, reads: &mut
 }
 
 /// A page's source, filled in from `site.yaml` when the page gives only its id.
-fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
+pub(crate) fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
     let style = &site.dates;
     let full = if s.title.is_some() {
         Some(s)
@@ -620,9 +637,11 @@ fn source_ctx(site: &Site, n: usize, s: &crate::config::Source) -> SourceCtx {
     }
 }
 
-/// `section` for section `id`, noting in `reads` what it shows of other pages.
-pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Reads) -> SectionCtx {
+/// `section` for listing page `n` (from 1) of section `id`, noting in
+/// `reads` what it shows of other pages: `pages` holds that listing page's.
+pub(crate) fn section_ctx(site: &Site, id: SectionId, n: usize, reads: &mut Reads) -> SectionCtx {
     let s = site.section(id);
+    let shown = &s.pages[super::browse::slice(s.pages.len(), site.paginate_by(id), n)];
     reads.note(|| Read::Section(s.dir.clone()));
     reads.note(|| Read::Listing(s.dir.clone()));
     SectionCtx {
@@ -632,15 +651,7 @@ pub(crate) fn section_ctx(site: &Site, id: SectionId, reads: &mut Reads) -> Sect
         permalink: site.permalink(&s.url),
         content: s.html.html.clone(),
         toc: s.html.toc.clone(),
-        pages: s
-            .pages
-            .iter()
-            .map(|&p| {
-                let p = site.page(p);
-                reads.note(|| Read::Link(p.rel.clone()));
-                page_link(site, p)
-            })
-            .collect(),
+        pages: super::browse::links_of(site, shown, reads),
         subsections: s
             .subsections
             .iter()

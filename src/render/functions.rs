@@ -101,7 +101,7 @@ impl Recorder {
 
 /// Registers the functions that look things up across the site —
 /// `get_url(path="@/explainers/pay.md")`, `get_page(path=...)`,
-/// `get_section(path=...)`, `timeline_events(...)` — and the tera-contrib
+/// `get_section(path=...)`, `get_tags()`, `timeline_events(...)` — and the tera-contrib
 /// filters. Called again when the site changes (the incremental path).
 pub(crate) fn register_functions(
     tera: &mut Tera,
@@ -186,6 +186,16 @@ pub(crate) fn register_functions(
             },
         );
     }
+    {
+        let (site, recorder) = (site.clone(), recorder.clone());
+        tera.register_function(
+            "get_tags",
+            move |_: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
+                recorder.note(state, Read::Tags);
+                Ok(tera::Value::from_serializable(&super::browse::tags_index(&site)))
+            },
+        );
+    }
     tera.register_function(
         "timeline_events",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<tera::Value> {
@@ -217,13 +227,14 @@ pub(crate) fn register_functions(
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
 }
 /// The arguments of `timeline_events(...)`: all optional, all must match.
-struct EventQuery {
-    category: Option<String>,
-    actor: Option<String>,
+#[derive(Debug, Default)]
+pub(crate) struct EventQuery {
+    pub(crate) category: Option<String>,
+    pub(crate) actor: Option<String>,
     /// A page URL (`/explainers/pay/`); a content path is resolved to one first.
-    related: Option<String>,
-    from: Option<PartialDate>,
-    to: Option<PartialDate>,
+    pub(crate) related: Option<String>,
+    pub(crate) from: Option<PartialDate>,
+    pub(crate) to: Option<PartialDate>,
 }
 
 impl EventQuery {
@@ -245,7 +256,7 @@ impl EventQuery {
         })
     }
 
-    fn matches(&self, e: &EventCtx) -> bool {
+    pub(crate) fn matches(&self, e: &EventCtx) -> bool {
         let (first, last) = e.span;
         self.category.as_ref().is_none_or(|c| e.category.as_ref().is_some_and(|ec| &ec.id == c))
             && self.actor.as_ref().is_none_or(|a| e.actors.iter().any(|p| &p.id == a))

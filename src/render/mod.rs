@@ -3,9 +3,10 @@
 //! the functions and filters templates may call ([`functions`]).
 //! See docs/templates.md.
 
+pub(crate) mod browse;
 pub(crate) mod builtin;
 pub(crate) mod context;
-mod functions;
+pub(crate) mod functions;
 mod i18n;
 
 use std::collections::HashMap;
@@ -17,7 +18,9 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::model::{PageId, Section, SectionId, Site, TIMELINE_URL, output_path};
+use crate::model::{
+    PageId, Section, SectionId, Site, TAGS_URL, TIMELINE_URL, Tag, output_path, paginated_url, person_path, tag_path,
+};
 use crate::output::{Emit, RenderedFile};
 use context::*;
 use functions::{Recorder, register_functions};
@@ -41,7 +44,8 @@ pub(crate) enum Read {
     Updates(String),
     /// A section's own data (front matter, intro), by its folder.
     Section(String),
-    /// Which pages and subsections a section lists, in order, by its folder.
+    /// Which pages and subsections a section lists, in order, and its
+    /// `paginate_by`, by its folder.
     Listing(String),
     /// A section's link, by its folder.
     SectionLink(String),
@@ -53,6 +57,12 @@ pub(crate) enum Read {
     EventsOf(String),
     /// The timeline's own `_index.md`.
     Timeline,
+    /// Every tag with its count ([`browse::tags_index`]).
+    Tags,
+    /// One tag: its pages in order and its events ([`browse::tag_view`]), by slug.
+    Tag(String),
+    /// What a person's page shows ([`browse::person_page_ctx`]), by id.
+    Person(String),
 }
 
 /// What one output read, noted only when a rebuild will ask (`serve`,
@@ -74,13 +84,22 @@ impl Reads {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Target {
     Page(PageId),
+    /// A section's first listing page, at its URL.
     Section(SectionId),
+    /// Listing page `n` (from 2) of a section, at `page/n/` under its URL.
+    SectionPage(SectionId, u32),
     Timeline,
     Glossary,
     /// `/search/`: the search form and results, and a list of the site's
     /// pages for readers without JavaScript.
     Search,
     NotFound,
+    /// `/tags/`.
+    Tags,
+    /// Listing page `n` (from 1) of the tag `site.tags[i]`: `Tag(i, n)`.
+    Tag(u32, u32),
+    /// The page of `site.config.people[i]`.
+    Person(u32),
 }
 
 /// Outputs by path, each with what it read.
@@ -222,10 +241,89 @@ impl Theme {
         self.tera.contains_template(name)
     }
 
+    /// Which generated pages (tags, people) it renders for `site`.
+    pub(crate) fn offers(&self, site: &Site) -> browse::Offers {
+        browse::Offers::of(site, |name| self.has(name))
+    }
+
     /// Renders `name`, which [`missing_templates`] has checked exists.
     fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.sources))
+    }
+}
+
+/// The templates shortcodes render with: every template under `shortcodes/`
+/// and `partials/` of the built-in theme, the theme folder and the site's
+/// `templates/` (the site's first), with the theme's labels as `t`. Loaded
+/// apart from the theme because page bodies are converted before the
+/// theme's other templates can render.
+pub(crate) struct ShortcodeTemplates {
+    pub(crate) tera: Tera,
+    /// Shortcode name -> where its template comes from, for messages.
+    pub(crate) names: std::collections::BTreeMap<String, String>,
+    sources: HashMap<String, String>,
+}
+
+const SHORTCODE_FOLDERS: [&str; 2] = ["shortcodes/", "partials/"];
+
+impl ShortcodeTemplates {
+    pub(crate) fn load(site: &Site) -> Result<ShortcodeTemplates, Vec<Diagnostic>> {
+        let (root, theme) = (&site.root, &site.config.theme);
+        let dir = theme_dir(root, theme);
+        let builtin = theme == builtin::NAME;
+        let theme_prefix = format!("themes/{theme}/templates/");
+        let mut sources = HashMap::new();
+        let mut problems = Vec::new();
+        for folder in SHORTCODE_FOLDERS {
+            if builtin {
+                for (name, bytes) in builtin::files(&format!("templates/{folder}")) {
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    sources.insert(format!("{theme_prefix}{folder}{name}"), text);
+                }
+            }
+            for (base, prefix) in [
+                (root.join("templates"), SITE_TEMPLATES),
+                (dir.join("templates"), &theme_prefix),
+            ] {
+                read_templates(
+                    &base.join(folder),
+                    &format!("{prefix}{folder}"),
+                    &mut sources,
+                    &mut problems,
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let labels = load_labels(site, &dir, builtin)?;
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix.clone()])
+            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
+        tera.global_context().insert("t", &labels.text);
+        tera.global_context().insert("lang", &site.config.language);
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
+        let mut names = std::collections::BTreeMap::new();
+        // The theme's first, so the site's own replace them.
+        for prefix in [theme_prefix.as_str(), SITE_TEMPLATES] {
+            let folder = format!("{prefix}shortcodes/");
+            for file in sources.keys() {
+                if let Some(name) = file.strip_prefix(&folder).and_then(|n| n.strip_suffix(".html")) {
+                    names.insert(name.to_string(), file.clone());
+                }
+            }
+        }
+        Ok(ShortcodeTemplates { tera, names, sources })
+    }
+
+    /// Renders the shortcode `name` (which must be in `names`); an error
+    /// names the template's file and line.
+    pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(&format!("shortcodes/{name}.html"), ctx)
             .map_err(|e| tera_diagnostic(&e, &self.sources))
     }
 }
@@ -441,19 +539,34 @@ fn base_context(site: &Site, url: &str) -> Context {
     ctx
 }
 
-/// Every HTML output of the site. The search page is one when search is on
-/// and the theme has a `search.html` it can use (a site whose own
-/// `base.html` lacks the built-in theme's blocks goes without it).
-pub(crate) fn targets(site: &Site, theme: &Theme) -> Vec<Target> {
+/// Every HTML output of the site: the search page is one when search is on
+/// and the theme offers `search.html` (a site whose own `base.html` lacks
+/// the built-in theme's blocks goes without it).
+pub(crate) fn targets(site: &Site, offers: browse::Offers) -> Vec<Target> {
     let mut all: Vec<Target> = site.page_ids().map(Target::Page).collect();
     all.extend(site.section_ids().map(Target::Section));
+    for id in site.section_ids() {
+        let more = (2..=site.section_pager_count(id)).map(|n| Target::SectionPage(id, n as u32));
+        all.extend(more);
+    }
+    if offers.tags {
+        all.push(Target::Tags);
+        let per_page = site.config.paginate_by();
+        for (i, tag) in site.tags.iter().enumerate() {
+            let count = crate::model::pager_count(tag.pages.len(), per_page);
+            all.extend((1..=count).map(|n| Target::Tag(i as u32, n as u32)));
+        }
+    }
+    if offers.people {
+        all.extend((0..site.config.people.len()).map(|i| Target::Person(i as u32)));
+    }
     if site.has_timeline() {
         all.push(Target::Timeline);
     }
     if site.has_glossary() {
         all.push(Target::Glossary);
     }
-    if site.has_search() && theme.has(SEARCH_TEMPLATE) {
+    if offers.search {
         all.push(Target::Search);
     }
     all.push(Target::NotFound);
@@ -461,15 +574,19 @@ pub(crate) fn targets(site: &Site, theme: &Theme) -> Vec<Target> {
 }
 
 impl Target {
-    /// The URL it is rendered for (its `current_path`).
-    fn url(self, site: &Site) -> &str {
+    /// The URL it is rendered for (its `current_path`), before the site's path.
+    pub(crate) fn url(self, site: &Site) -> String {
         match self {
-            Target::Page(p) => &site.page(p).url,
-            Target::Section(s) => &site.section(s).url,
-            Target::Timeline => TIMELINE_URL,
-            Target::Glossary => crate::model::GLOSSARY_URL,
-            Target::Search => crate::model::SEARCH_URL,
-            Target::NotFound => "/404.html",
+            Target::Page(p) => site.page(p).url.clone(),
+            Target::Section(s) => site.section(s).url.clone(),
+            Target::SectionPage(s, n) => paginated_url(&site.section(s).url, n as usize),
+            Target::Timeline => TIMELINE_URL.into(),
+            Target::Glossary => crate::model::GLOSSARY_URL.into(),
+            Target::Search => crate::model::SEARCH_URL.into(),
+            Target::NotFound => "/404.html".into(),
+            Target::Tags => TAGS_URL.into(),
+            Target::Tag(i, n) => paginated_url(&tag_path(&site.tags[i as usize].slug), n as usize),
+            Target::Person(i) => person_path(&site.config.people[i as usize].id),
         }
     }
 
@@ -477,7 +594,7 @@ impl Target {
     pub(crate) fn path(self, site: &Site) -> String {
         match self {
             Target::NotFound => "404.html".into(),
-            _ => output_path(self.url(site)),
+            _ => output_path(&self.url(site)),
         }
     }
 
@@ -489,7 +606,7 @@ impl Target {
                 let name = p.meta.template.clone().unwrap_or_else(|| "page.html".into());
                 (name, p.file.clone())
             }
-            Target::Section(id) => {
+            Target::Section(id) | Target::SectionPage(id, _) => {
                 let s = site.section(id);
                 let default = if id == SectionId::HOME {
                     "index.html"
@@ -509,6 +626,9 @@ impl Target {
             Target::Glossary => ("glossary.html".into(), PathBuf::from("site.yaml")),
             Target::Search => (SEARCH_TEMPLATE.into(), PathBuf::from("site.yaml")),
             Target::NotFound => ("404.html".into(), PathBuf::from("content")),
+            Target::Tags => ("tags.html".into(), PathBuf::from("content")),
+            Target::Tag(..) => ("tag.html".into(), PathBuf::from("content")),
+            Target::Person(_) => ("person.html".into(), PathBuf::from("site.yaml")),
         }
     }
 }
@@ -558,6 +678,40 @@ fn missing_templates(theme: &Theme, site: &Site, targets: &[Target]) -> Vec<Diag
     unusable.into_iter().chain(missing).collect()
 }
 
+/// One problem per output path two targets would both write: a page or
+/// folder of `content/` where the site puts its tag or people pages.
+pub(crate) fn clashes(site: &Site, targets: &[Target]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, Target> = HashMap::with_capacity(targets.len());
+    let mut problems = Vec::new();
+    for &t in targets {
+        let path = t.path(site);
+        let Some(&first) = seen.get(&path) else {
+            seen.insert(path, t);
+            continue;
+        };
+        // Blame the content file, not the generated page.
+        let generated = |t: Target| matches!(t, Target::Tags | Target::Tag(..) | Target::Person(_));
+        let (mine, theirs) = if generated(first) { (t, first) } else { (first, t) };
+        let what = match theirs {
+            Target::Tags => "the tags index".to_string(),
+            Target::Tag(i, _) => format!("the page of the tag `{}`", site.tags[i as usize].name),
+            Target::Person(i) => format!(
+                "the page of `{}` from site.yaml's people",
+                site.config.people[i as usize].id
+            ),
+            _ => "another page".to_string(),
+        };
+        problems.push(
+            Diagnostic::file(
+                mine.template(site).1,
+                format!("this would be written to `{path}`, as would {what}"),
+            )
+            .with_hint("rename or move it: `/tags/` and `/people/` hold the pages the site makes for tags and people"),
+        );
+    }
+    problems
+}
+
 /// Renders `targets` in parallel, handing each file to `emit` as soon as it
 /// is rendered. Returns each output's path with what it read, or every
 /// problem found.
@@ -567,9 +721,10 @@ pub(crate) fn render_targets(
     targets: &[Target],
     emit: &Emit,
 ) -> Result<ReadsByOutput, Error> {
-    let missing = missing_templates(theme, site, targets);
-    if !missing.is_empty() {
-        return Err(Diagnostics(missing).into());
+    let mut problems = missing_templates(theme, site, targets);
+    problems.extend(clashes(site, targets));
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems).into());
     }
     // Each file is written as soon as it is rendered; only its path is kept.
     let outcomes: Vec<Result<(String, Vec<Read>), Error>> = targets
@@ -596,6 +751,7 @@ pub(crate) fn render_targets(
 /// Renders one output, noting what it read.
 fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, Diagnostic> {
     let url = target.url(site);
+    let url = url.as_str();
     let mut ctx = base_context(site, url);
     let mut reads = Reads {
         list: Vec::new(),
@@ -604,11 +760,15 @@ fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, D
     reads.note(|| Read::Site);
     match target {
         Target::Page(id) => ctx.insert("page", &page_ctx(site, &theme.events, id, &mut reads)),
-        Target::Section(id) => ctx.insert("section", &section_ctx(site, id, &mut reads)),
+        Target::Section(id) => section_context(site, id, 1, &mut ctx, &mut reads),
+        Target::SectionPage(id, n) => section_context(site, id, n as usize, &mut ctx, &mut reads),
         Target::Timeline => timeline_context(theme, site, &mut ctx, &mut reads),
         Target::Glossary => glossary_context(site, &mut ctx, &mut reads),
-        Target::Search => search_context(site, &mut ctx, &mut reads),
+        Target::Search => search_context(site, theme.offers(site), &mut ctx, &mut reads),
         Target::NotFound => {}
+        Target::Tags => tags_context(site, &mut ctx, &mut reads),
+        Target::Tag(i, n) => tag_context(theme, site, &site.tags[i as usize], n as usize, &mut ctx, &mut reads),
+        Target::Person(i) => person_context(theme, site, i as usize, &mut ctx, &mut reads),
     }
     let (template, _) = target.template(site);
     let html = theme.render(&template, &ctx)?;
@@ -709,15 +869,20 @@ const SEARCH_TEMPLATE: &str = "search.html";
 const SEARCH_LIST_MAX: usize = 100;
 
 /// `search`: every section (the home page first) with the first
-/// [`SEARCH_LIST_MAX`] pages it lists, and how many more it has.
-fn search_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
+/// [`SEARCH_LIST_MAX`] pages it lists, and how many more it has; the tags
+/// index and the people pages when the theme has them.
+fn search_context(site: &Site, offers: browse::Offers, ctx: &mut Context, reads: &mut Reads) {
+    // Every section's listing is read, the empty ones' too: a section
+    // that gains its first page joins the list.
+    for s in &site.sections {
+        reads.note(|| Read::Listing(s.dir.clone()));
+    }
     let sections: Vec<SearchSectionCtx> = site
         .sections
         .iter()
         .filter(|s| !s.pages.is_empty())
         .map(|s| {
             reads.note(|| Read::SectionLink(s.dir.clone()));
-            reads.note(|| Read::Listing(s.dir.clone()));
             let pages = (s.pages.iter().take(SEARCH_LIST_MAX))
                 .map(|&p| {
                     let page = site.page(p);
@@ -732,20 +897,110 @@ fn search_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
             }
         })
         .collect();
-    let link = LinkCtx {
-        title: "Search".into(),
-        url: site.url(crate::model::SEARCH_URL),
-        permalink: site.permalink(crate::model::SEARCH_URL),
-        summary: None,
-        date: None,
-        reading_time: None,
+    // Whether there is a tags index follows the tags (and their view).
+    reads.note(|| Read::Tags);
+    let tags = offers.tags.then(|| generated_link(site, TAGS_URL, "Tags"));
+    // People's names are the site's (`Read::Site`).
+    let people = match offers.people {
+        true => (site.config.people.iter())
+            .map(|p| generated_link(site, &person_path(&p.id), &p.name))
+            .collect(),
+        false => Vec::new(),
     };
+    let link = generated_link(site, crate::model::SEARCH_URL, "Search");
     ctx.insert(
         "search",
         &SearchCtx {
             sections,
+            tags,
+            people,
             index: site.url(&format!("/{}/pagefind.js", crate::model::SEARCH_DIR)),
         },
     );
     ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+/// `section` and `paginator` for listing page `n` of section `id`.
+fn section_context(site: &Site, id: SectionId, n: usize, ctx: &mut Context, reads: &mut Reads) {
+    let section = section_ctx(site, id, n, reads);
+    let s = site.section(id);
+    let pager = browse::paginator(
+        site,
+        &s.url,
+        n,
+        site.paginate_by(id),
+        s.pages.len(),
+        section.pages.clone(),
+    );
+    ctx.insert("paginator", &pager);
+    ctx.insert("section", &section);
+}
+
+/// `tags` and `section` for `/tags/`.
+fn tags_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
+    reads.note(|| Read::Tags);
+    ctx.insert("tags", &browse::tags_index(site));
+    let link = generated_link(site, TAGS_URL, "Tags");
+    ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+/// `tag`, `paginator` and `section` for listing page `n` of `tag`.
+fn tag_context(theme: &Theme, site: &Site, tag: &Tag, n: usize, ctx: &mut Context, reads: &mut Reads) {
+    reads.note(|| Read::Tag(tag.slug.clone()));
+    let per_page = site.config.paginate_by();
+    let shown = &tag.pages[browse::slice(tag.pages.len(), per_page, n)];
+    let links = browse::links_of(site, shown, reads);
+    let path = tag_path(&tag.slug);
+    ctx.insert(
+        "paginator",
+        &browse::paginator(site, &path, n, per_page, tag.pages.len(), links),
+    );
+    // Its events go on its first listing page.
+    let events = match n {
+        1 => tag
+            .events
+            .iter()
+            .filter_map(|&i| theme.events.get(i).cloned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    ctx.insert(
+        "tag",
+        &browse::TagPageCtx {
+            tag: browse::tag_ctx(site, tag),
+            events,
+        },
+    );
+    let mut section = generated_section(
+        site,
+        &generated_link(site, &path, &tag.name),
+        None,
+        String::new(),
+        reads,
+    );
+    // Its breadcrumbs lead through the tags index.
+    section.ancestors.push(generated_link(site, TAGS_URL, "Tags"));
+    ctx.insert("section", &section);
+}
+
+/// `person` and `section` for the page of `site.config.people[i]`.
+fn person_context(theme: &Theme, site: &Site, i: usize, ctx: &mut Context, reads: &mut Reads) {
+    let person = &site.config.people[i];
+    reads.note(|| Read::Person(person.id.clone()));
+    let page = browse::person_page_ctx(site, &theme.events, &person.id);
+    let link = generated_link(site, &person_path(&person.id), &person.name);
+    ctx.insert("person", &page);
+    ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+/// The link of a page the site generates at `path`.
+fn generated_link(site: &Site, path: &str, title: &str) -> LinkCtx {
+    LinkCtx {
+        title: title.to_string(),
+        url: site.url(path),
+        permalink: site.permalink(path),
+        summary: None,
+        date: None,
+        reading_time: None,
+    }
 }

@@ -1,5 +1,6 @@
 //! The timeline stage: checks every event, gives it its id, related pages
-//! and description, and puts the site's events in timeline order.
+//! and description, and puts the site's events in timeline order; then it
+//! gathers the tags of pages and events (tag pages list events in that order).
 //!
 //! Events come from `content/timeline/*.md` (one per file) and from any page's
 //! `events:` list (those link back to their page).
@@ -75,6 +76,8 @@ pub(crate) fn build(site: &mut Site) -> Vec<Diagnostic> {
         }
     }
     site.events = events;
+    // Tags list events in timeline order, so they are gathered last.
+    site.tags = std::sync::Arc::new(crate::model::collect_tags(site));
     problems
 }
 
