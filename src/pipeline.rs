@@ -500,27 +500,30 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             crate::stamp::clear(out);
             let staging = crate::output::Staging::begin(out)?;
             let cards = card_cache(out);
+            let search = crate::search::cache_dir(out);
             // The search index is made on a thread of its own while the
             // pages render: it reads the model, not the rendered pages.
             let written = std::thread::scope(|scope| {
                 let index = site.config.search.then(|| {
                     scope.spawn(|| {
-                        let records = crate::search::records(&site, theme.offers(&site));
-                        crate::search::bundle(records, &site.config.language)
+                        let plan = crate::search::plan(&site, theme.offers(&site));
+                        crate::search::write(plan, &search, &|f| staging.write(&f))
                     })
                 });
                 let rendered = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards));
-                let index = index.map_or(Ok(Vec::new()), |h| {
+                let index = index.map_or(Ok(crate::search::Written::default()), |h| {
                     h.join()
                         .unwrap_or_else(|_| Err(Error::Runtime("the search indexer stopped".into())))
                 });
                 let (copies, _) = rendered?;
-                index?.into_iter().try_for_each(|f| staging.write(&f))?;
-                staging.copy_all(&copies).map(|()| copies)
+                let index = index?;
+                staging.copy_all(&copies).map(|()| (copies, index))
             });
             match written {
-                Ok(copies) => {
+                Ok((copies, index)) => {
                     staging.commit()?;
+                    // The search cache keeps this build's shards, no others.
+                    crate::search::prune(&search, &index.keys);
                     // The cache keeps the cards of this build, no others.
                     let keep = (data_files(&site, theme.offers(&site)).into_iter())
                         .filter_map(|which| card(&site, which).map(|c| c.key()))

@@ -129,3 +129,85 @@ fn a_theme_without_a_usable_search_template_goes_without_the_page() {
     assert!(!f.exists("public/search/index.html"));
     assert!(f.exists("public/pagefind/pagefind.js"));
 }
+
+/// A site whose index comes in several shards (three records a shard).
+fn sharded() -> Fixture {
+    let f = site();
+    f.write(
+        "site.yaml",
+        "title: T\nbase_url: https://news.example\nsearch_shard_records: 3\n",
+    );
+    for i in 0..12 {
+        f.write(
+            &format!("content/explainers/p{i}.md"),
+            &format!("---\ntitle: Page {i}\n---\nBody of page {i}.\n"),
+        );
+    }
+    f
+}
+
+/// The cache's entries: name -> (inode, length).
+fn cache(f: &Fixture) -> std::collections::BTreeMap<String, (u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    (std::fs::read_dir(f.path(".public.dossier-search")).unwrap())
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (e.file_name().to_string_lossy().into_owned(), (m.ino(), m.len()))
+        })
+        .collect()
+}
+
+#[test]
+fn shards_are_merged_through_the_manifest() {
+    let f = sharded();
+    f.build_ok();
+    let manifest: serde_json::Value = serde_json::from_str(&f.read("public/pagefind/shards.json")).unwrap();
+    let shards = manifest["shards"].as_array().unwrap();
+    assert!(shards.len() >= 2, "{manifest}");
+    for s in shards {
+        let dir = format!("public/pagefind/{}", s.as_str().unwrap());
+        assert!(f.exists(&format!("{dir}pagefind-entry.json")), "{dir}");
+        // Pagefind's script and WASM are only in the first.
+        assert!(!f.exists(&format!("{dir}pagefind.js")), "{dir}");
+    }
+    assert_eq!(cache(&f).len(), shards.len() + 1);
+}
+
+#[test]
+fn an_edit_indexes_one_shard_again() {
+    let f = sharded();
+    f.build_ok();
+    let before = cache(&f);
+    f.write(
+        "content/explainers/p5.md",
+        "---\ntitle: Page 5\n---\nAnother body now.\n",
+    );
+    f.build_ok();
+    let after = cache(&f);
+    let kept: Vec<_> = before.iter().filter(|(k, v)| after.get(*k) == Some(v)).collect();
+    // One entry replaced by a new one; the others not written again.
+    assert_eq!(kept.len(), before.len() - 1, "{before:?}\n{after:?}");
+    assert_eq!(after.len(), before.len());
+}
+
+#[test]
+fn a_cached_index_equals_a_cold_one_and_a_damaged_entry_is_made_again() {
+    let f = sharded();
+    f.build_ok();
+    let cold = bundle(&f);
+    f.run(&["build", "--force"]);
+    assert_eq!(bundle(&f), cold);
+    let entries = cache(&f);
+    let (name, _) = entries.iter().next().unwrap();
+    let path = f.path(&format!(".public.dossier-search/{name}"));
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 3]).unwrap();
+    f.run(&["build", "--force"]);
+    assert_eq!(bundle(&f), cold);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    // Search off: the cache goes with the index.
+    f.write("site.yaml", "title: T\nbase_url: https://news.example\nsearch: false\n");
+    f.build_ok();
+    assert!(cache(&f).is_empty());
+}

@@ -7,7 +7,7 @@
 // Run with the rest of the suite: npm ci --prefix tests/browser && npm test --prefix tests/browser
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -185,6 +185,76 @@ describe('under a sub-path', () => {
       await resultsAnnounced(page);
       const links = await resultLinks(page);
       assert.equal(new URL(links[0]).pathname, `/a/b${SCOTLAND}`, links.join(', '));
+      assert.deepEqual(failed, []);
+    });
+  });
+});
+
+describe('an index in shards, under a sub-path', () => {
+  // One word of each page is in that page alone; with three records a shard
+  // the sixteen pages make eight shards, so most words are only in a shard
+  // search.js merges into the first.
+  const WORDS = ['aardvark', 'bison', 'cheetah', 'dingo', 'emu', 'ferret', 'gazelle', 'hyena', 'ibex', 'jackal',
+    'koala', 'lemur', 'marmot', 'narwhal', 'ocelot', 'pangolin'];
+  let dir;
+  let sub;
+  let out;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dossier-search-shards-'));
+    const site = path.join(dir, 'site');
+    await mkdir(path.join(site, 'content', 'notes'), { recursive: true });
+    await writeFile(path.join(site, 'content', '_index.md'), '---\ntitle: Home\n---\n');
+    await writeFile(path.join(site, 'content', 'notes', '_index.md'), '---\ntitle: Notes\n---\n');
+    for (const [i, word] of WORDS.entries()) {
+      await writeFile(path.join(site, 'content', 'notes', `n${i}.md`),
+        `---\ntitle: Note ${i}\ntags: [t${i % 3}]\n---\nA note about the ${word}, among others.\n`);
+    }
+    const root = path.join(dir, 'root');
+    out = path.join(root, 'a', 'b');
+    for (let attempt = 0; attempt < 3 && !sub; attempt++) {
+      const port = await freePort();
+      await rm(root, { recursive: true, force: true });
+      await writeFile(path.join(site, 'site.yaml'),
+        `title: Shards\nbase_url: http://127.0.0.1:${port}/a/b/\nsearch_shard_records: 3\n`);
+      await run(dossierBin(), ['build', '--root', site, '--output', out]);
+      sub = await startPythonServer(root, port).catch(() => null);
+    }
+    assert.ok(sub, 'no server');
+  });
+  after(async () => {
+    await sub?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the build writes three shards or more', async () => {
+    const { shards } = JSON.parse(await readFile(path.join(out, 'pagefind', 'shards.json'), 'utf8'));
+    assert.ok(shards.length >= 2, JSON.stringify(shards));
+  });
+
+  test('a word of any page is found, whichever shard holds it, with links under /a/b/', async () => {
+    await withPage(browser, {}, async (page) => {
+      const failed = [];
+      page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+      const logs = [];
+      page.on('console', (m) => logs.push(m.text()));
+      page.on('pageerror', (e) => logs.push(e.message));
+      for (const [i, word] of WORDS.entries()) {
+        await page.goto(`${sub.url}/a/b/search/?q=${word}`, { waitUntil: 'load' });
+        const status = await resultsAnnounced(page);
+        const links = (await resultLinks(page)).map((l) => new URL(l).pathname);
+        // First: shards without the word answer with Pagefind's longest-prefix
+        // fallback ("a" for "aardvark"), ranked far below (docs/search.md).
+        assert.equal(links[0], `/a/b/notes/n${i}/`, `${word}: ${status} ${links.join(' ')} ${logs.join(' | ')}`);
+      }
+      // A word of every page: one list of them all, from every shard.
+      await page.goto(`${sub.url}/a/b/search/?q=note`, { waitUntil: 'load' });
+      await resultsAnnounced(page);
+      await page.click('.search-more__button');
+      await page.waitForFunction(() => document.querySelectorAll('#search-results li').length >= 16);
+      // The filters are counted over every shard.
+      const filters = await page.evaluate(async () => (await import('/a/b/pagefind/pagefind.js')).filters());
+      assert.equal(filters.section?.Notes, 16, JSON.stringify(filters));
+      assert.equal(filters.tag?.t0, 6, JSON.stringify(filters));
       assert.deepEqual(failed, []);
     });
   });

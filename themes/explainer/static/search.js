@@ -23,12 +23,31 @@ function label(name, n) {
   return (status.dataset[name] || "").replace("{n}", String(n));
 }
 
-async function engine() {
+// A large site's index comes in shards: the first beside pagefind.js, the
+// others in the folders shards.json names, merged into it (the results of
+// all come back as one list, filters counted over all).
+async function mergeShards(engine, baseUrl) {
+  const dir = new URL(".", new URL(status.dataset.index, window.location.href));
+  const response = await fetch(new URL("shards.json", dir));
+  if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+  const { shards } = await response.json();
+  for (const shard of shards) {
+    await engine.mergeIndex(new URL(shard, dir).pathname, { baseUrl });
+  }
+}
+
+// Loaded once: a second try would merge the shards a second time.
+function engine() {
   if (!pagefind) {
-    pagefind = await import(status.dataset.index);
-    // Result URLs are stored from the site's root: put the path it is
-    // served from (the build's base URL) in front of them.
-    await pagefind.options({ baseUrl: status.dataset.base, excerptLength: 24 });
+    pagefind = (async () => {
+      const loaded = await import(status.dataset.index);
+      // Result URLs are stored from the site's root: put the path it is
+      // served from (the build's base URL) in front of them.
+      const baseUrl = status.dataset.base;
+      await loaded.options({ baseUrl, excerptLength: 24 });
+      await mergeShards(loaded, baseUrl);
+      return loaded;
+    })();
   }
   return pagefind;
 }

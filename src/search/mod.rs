@@ -11,17 +11,29 @@
 //! pages; else the first page that lists them, at `#people`).
 //! Records carry filters: `section`, `tag` and `person`.
 //!
+//! The records are split into shards, each its own index, cached by
+//! content beside the output (`shard`), so a build or an edit indexes only
+//! the shards that changed (`index`); `search.js` merges them.
+//!
 //! URLs are stored without the site's base path: `pagefind.js` puts the
 //! folder it is loaded from in front of them, so one index serves any
 //! sub-path, and the index does not change with `--base-url`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use crate::error::Error;
 use crate::model::{GLOSSARY_URL, SEARCH_DIR, Site, TIMELINE_URL, person_path};
-use crate::output::RenderedFile;
 use crate::render::browse::Offers;
+
+mod index;
+mod shard;
+
+pub(crate) use index::{Indexer, Written, plan, write};
+pub(crate) use shard::prune;
+
+/// Where the shards of the index of the output `out` are cached by key.
+pub(crate) fn cache_dir(out: &std::path::Path) -> std::path::PathBuf {
+    crate::output::beside(out, "search")
+}
 
 /// Is `path` (in the output) one of the search index's? The index's
 /// folder belongs to it alone: a static file there would clash.
@@ -31,7 +43,7 @@ pub(crate) fn owns(site: &Site, path: &str) -> bool {
 
 /// One thing a reader can find: where it is, what it is called, its text
 /// and its filters.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Record {
     /// Site-relative (`/explainers/pay/`, `/timeline/#strike-1`).
     pub url: String,
@@ -358,184 +370,6 @@ fn language(tag: &str) -> String {
         true => "en".into(),
         false => primary,
     }
-}
-
-/// How much more a word of a title counts than a word of the body (the
-/// weight Pagefind gives an `<h1>`).
-const TITLE_WEIGHT: u8 = 7;
-
-/// At most this many files of page texts (Pagefind's fragments): past it,
-/// pages share files. One file per page would write 10,000 files at 10,000
-/// pages; shared by ten they are still small to fetch.
-const MAX_FRAGMENT_FILES: u32 = 1000;
-
-/// Pagefind's files for `records`, under [`SEARCH_DIR`]: the index, the
-/// fragments, `pagefind.js`, its worker and WASM, and its UI files.
-pub(crate) fn bundle(records: Vec<Record>, site_language: &str) -> Result<Vec<RenderedFile>, Error> {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
-    let lang = language(site_language);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot make the search index: {e}")))?;
-    runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .force_language(lang.clone())
-            .max_fragments(MAX_FRAGMENT_FILES)
-            .build();
-        let mut index = PagefindIndex::new(Some(options)).map_err(|e| fail("options", e))?;
-        for r in records {
-            // The title leads the text, weighted as a heading would be.
-            let text = format!(
-                "___PAGEFIND_WEIGHT___{TITLE_WEIGHT} {} ___END_PAGEFIND_WEIGHT___ {} {}",
-                defuse(&r.title),
-                defuse(&r.summary),
-                defuse(&r.text)
-            );
-            let mut meta = BTreeMap::from([("title".to_string(), r.title)]);
-            if !r.summary.is_empty() {
-                meta.insert("summary".to_string(), r.summary);
-            }
-            index
-                .add_custom_record(r.url, text, lang.clone(), Some(meta), Some(r.filters), None)
-                .await
-                .map_err(|e| fail("a record", e))?;
-        }
-        let files = index.get_files().await.map_err(|e| fail("writing", e))?;
-        Ok(files
-            .into_iter()
-            .map(|f| RenderedFile {
-                path: format!("{SEARCH_DIR}/{}", slashed(&f.filename)),
-                bytes: f.contents,
-            })
-            .collect())
-    })
-}
-
-fn fail(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Runtime(format!("cannot make the search index ({what}): {e}"))
-}
-
-fn slashed(path: &Path) -> String {
-    let parts: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy()).collect();
-    parts.join("/")
-}
-
-/// Keeps the search index of a served output current, on a thread of its
-/// own (`serve`, `build --watch`): after a rebuild the project hands it the
-/// new site and goes on; it makes the records again and, when they differ
-/// from the last ones, the whole index, then writes what changed into the
-/// output's `pagefind/` and removes what is gone. Sites handed over while
-/// it works are coalesced: it indexes the newest. Pagefind's API cannot
-/// take a page out of an index, so an edit costs a whole index (see
-/// docs/search.md for what that costs).
-pub(crate) struct Indexer {
-    tx: Option<std::sync::mpsc::Sender<(std::sync::Arc<Site>, Offers)>>,
-    /// Sites handed over and not indexed yet.
-    pending: std::sync::Arc<(std::sync::Mutex<usize>, std::sync::Condvar)>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Indexer {
-    /// An indexer writing into `out/pagefind/`.
-    pub(crate) fn start(out: std::path::PathBuf) -> Indexer {
-        let (tx, rx) = std::sync::mpsc::channel::<(std::sync::Arc<Site>, Offers)>();
-        let pending = std::sync::Arc::new((std::sync::Mutex::new(0usize), std::sync::Condvar::new()));
-        let done = pending.clone();
-        let thread = std::thread::spawn(move || {
-            let mut last: Option<Vec<Record>> = None;
-            while let Ok(mut site) = rx.recv() {
-                let mut taken = 1;
-                while let Ok(newer) = rx.try_recv() {
-                    site = newer;
-                    taken += 1;
-                }
-                let (site, offers) = &site;
-                let records = site.has_search().then(|| records(site, *offers));
-                if records != last {
-                    if let Err(e) = refresh(&out, records.clone(), &site.config.language) {
-                        eprintln!("{e}");
-                    }
-                    last = records;
-                }
-                let (count, cond) = &*done;
-                let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
-                *n -= taken;
-                cond.notify_all();
-            }
-        });
-        Indexer {
-            tx: Some(tx),
-            pending,
-            thread: Some(thread),
-        }
-    }
-
-    /// Hands over the site as it now is, with the pages its theme offers.
-    pub(crate) fn update(&self, site: std::sync::Arc<Site>, offers: Offers) {
-        let (count, _) = &*self.pending;
-        *count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        if let Some(tx) = &self.tx
-            && tx.send((site, offers)).is_err()
-        {
-            *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
-        }
-    }
-
-    /// Waits until every site handed over is indexed.
-    pub(crate) fn wait(&self) {
-        let (count, cond) = &*self.pending;
-        let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
-        while *n > 0 {
-            n = cond.wait(n).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-}
-
-impl Drop for Indexer {
-    fn drop(&mut self) {
-        self.tx = None; // ends the thread's loop
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Brings `out/pagefind/` in line with `records` (`None`: search is off,
-/// the folder goes). New files first, `pagefind-entry.json` (which names
-/// the rest) among them, each written whole under a temporary name and
-/// renamed; then the files no longer used are removed.
-fn refresh(out: &Path, records: Option<Vec<Record>>, language: &str) -> Result<(), Error> {
-    let dir = out.join(SEARCH_DIR);
-    let Some(records) = records else {
-        let _ = std::fs::remove_dir_all(&dir);
-        return Ok(());
-    };
-    let mut files = bundle(records, language)?;
-    // The entry file names the others: it goes last.
-    files.sort_by_key(|f| f.path.ends_with("pagefind-entry.json"));
-    let mut keep = std::collections::HashSet::new();
-    for f in &files {
-        let path = out.join(&f.path);
-        keep.insert(path.clone());
-        if std::fs::read(&path).is_ok_and(|old| old == f.bytes) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let tmp = path.with_extension("dossier-tmp");
-        std::fs::write(&tmp, &f.bytes).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-    }
-    let stale = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !keep.contains(e.path()));
-    for entry in stale.collect::<Vec<_>>() {
-        let _ = std::fs::remove_file(entry.path());
-    }
-    Ok(())
 }
 
 #[cfg(test)]
