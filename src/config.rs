@@ -47,9 +47,7 @@ pub struct Config {
     /// page. On by default.
     pub search: bool,
     /// About how many search records make one shard of the index; 0 means
-    /// the default. Not documented: tests set it low to have many shards
-    /// on a small site.
-    #[doc(hidden)]
+    /// the default. Tests set it low to have many shards on a small site.
     pub search_shard_records: usize,
     /// How many pages a listing page (a section, a tag) shows at most, unless
     /// a section says otherwise; 0 means the default, [`DEFAULT_PAGINATE_BY`].

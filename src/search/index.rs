@@ -174,10 +174,14 @@ fn index_shard(shard: &Shard, settings: &Settings) -> Result<Files, Error> {
                 .map_err(|e| fail("a record", e))?;
         }
         let files = index.get_files().await.map_err(|e| fail("writing", e))?;
-        Ok((files.into_iter())
+        let mut files: Files = (files.into_iter())
             .map(|f| (slashed(&f.filename), f.contents))
             .filter(|(path, _)| shard.primary || index_data(path))
-            .collect())
+            .collect();
+        // Pagefind lists them in no fixed order: the same shard gives the
+        // same cache entry.
+        files.sort();
+        Ok(files)
     })
 }
 
