@@ -14,6 +14,12 @@ pub const CONFIG_FILE: &str = "site.yaml";
 /// summary each stay well under 100 kB of HTML.
 pub const DEFAULT_PAGINATE_BY: usize = 50;
 
+/// About how many records a shard of the search index holds: at 10,000
+/// pages, shards of a few hundred records make an edit cost a twentieth of
+/// an index, and two shards in memory at once stay far below one whole
+/// index (see `src/search/shard.rs`).
+pub const DEFAULT_SEARCH_SHARD_RECORDS: usize = 500;
+
 /// The site's settings.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -37,6 +43,12 @@ pub struct Config {
     /// How far the story goes: the site says it is accurate "as of" this
     /// date, so a later reader does not take its present tense as current.
     pub as_of: Option<PartialDate>,
+    /// Write a search index (Pagefind, under `pagefind/`) and the `/search/`
+    /// page. On by default.
+    pub search: bool,
+    /// About how many search records make one shard of the index; 0 means
+    /// the default. Tests set it low to have many shards on a small site.
+    pub search_shard_records: usize,
     /// How many pages a listing page (a section, a tag) shows at most, unless
     /// a section says otherwise; 0 means the default, [`DEFAULT_PAGINATE_BY`].
     pub paginate_by: usize,
@@ -127,6 +139,8 @@ impl Default for Config {
             glossary: Vec::new(),
             timeline: TimelineConfig::default(),
             as_of: None,
+            search: true,
+            search_shard_records: 0,
             paginate_by: DEFAULT_PAGINATE_BY,
             hash_assets: false,
         }
@@ -254,6 +268,14 @@ impl Config {
     pub fn paginate_by(&self) -> usize {
         match self.paginate_by {
             0 => DEFAULT_PAGINATE_BY,
+            n => n,
+        }
+    }
+
+    /// `search_shard_records`, with 0 read as the default.
+    pub fn search_shard_records(&self) -> usize {
+        match self.search_shard_records {
+            0 => DEFAULT_SEARCH_SHARD_RECORDS,
             n => n,
         }
     }

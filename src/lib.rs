@@ -42,6 +42,7 @@ pub mod project;
 pub(crate) mod publish;
 pub(crate) mod render;
 pub mod scaffold;
+pub(crate) mod search;
 pub mod serve;
 pub mod shortcode;
 pub(crate) mod stamp;

@@ -192,7 +192,8 @@ pub(crate) const ROBOTS: &str = "robots.txt";
 fn sitemap_urls(site: &Site, offers: Offers) -> Vec<(String, Option<crate::date::PartialDate>)> {
     use crate::render::Target;
     (crate::render::targets(site, offers).into_iter())
-        .filter(|t| *t != Target::NotFound)
+        // The search page has nothing of its own to index.
+        .filter(|t| !matches!(t, Target::NotFound | Target::Search))
         .map(|t| {
             let last = match t {
                 Target::Page(p) => crate::feeds::lastmod(site.page(p)),
@@ -406,7 +407,7 @@ pub(crate) fn render_tree(
     stop_if_any(ids.check(site))?;
     done.extend(render_data_files(site, offers, &data_files(site, offers), emit, cards)?);
     let rendered: HashSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
-    let copies = copies(site, theme, &|p| rendered.contains(p))?;
+    let copies = copies(site, theme, &|p| rendered.contains(p) || crate::search::owns(site, p))?;
     Ok((copies, done))
 }
 
@@ -501,11 +502,30 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             crate::stamp::clear(out);
             let staging = crate::output::Staging::begin(out)?;
             let cards = card_cache(out);
-            let written = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards))
-                .and_then(|(copies, _)| staging.copy_all(&copies).map(|()| copies));
+            let search = crate::search::cache_dir(out);
+            // The search index is made on a thread of its own while the
+            // pages render: it reads the model, not the rendered pages.
+            let written = std::thread::scope(|scope| {
+                let index = site.config.search.then(|| {
+                    scope.spawn(|| {
+                        let plan = crate::search::plan(&site, theme.offers(&site));
+                        crate::search::write(plan, &search, &|f| staging.write(&f))
+                    })
+                });
+                let rendered = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards));
+                let index = index.map_or(Ok(crate::search::Written::default()), |h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::Runtime("the search indexer stopped".into())))
+                });
+                let (copies, _) = rendered?;
+                let index = index?;
+                staging.copy_all(&copies).map(|()| (copies, index))
+            });
             match written {
-                Ok(copies) => {
+                Ok((copies, index)) => {
                     staging.commit()?;
+                    // The search cache keeps this build's shards, no others.
+                    crate::search::prune(&search, &index.keys);
                     // The cache keeps the cards of this build, no others.
                     let keep = (data_files(&site, theme.offers(&site)).into_iter())
                         .filter_map(|which| card(&site, which).map(|c| c.key()))

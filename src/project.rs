@@ -85,6 +85,10 @@ pub struct Project {
     written: HashMap<String, u64>,
     /// Where the last rebuild copied files to, in order.
     copied: Vec<String>,
+    /// Keeps `pagefind/` current, started by the first good rebuild.
+    indexer: Option<crate::search::Indexer>,
+    /// Return from a rebuild before the search index is made again (`serve`).
+    search_in_background: bool,
 }
 
 /// Which part of the site a changed path belongs to.
@@ -119,6 +123,23 @@ impl Project {
             state: None,
             written: HashMap::new(),
             copied: Vec::new(),
+            indexer: None,
+            search_in_background: false,
+        }
+    }
+
+    /// Makes rebuilds return as soon as the pages are written, the search
+    /// index following on its own thread (a search just after a save may
+    /// find the site as it was for a moment). Off by default: a rebuild
+    /// returns with the output equal to a full build's.
+    pub fn search_in_background(&mut self, on: bool) {
+        self.search_in_background = on;
+    }
+
+    /// Waits until the search index is up to date with the last rebuild.
+    pub fn wait_for_search(&self) {
+        if let Some(indexer) = &self.indexer {
+            indexer.wait();
         }
     }
 
@@ -137,6 +158,14 @@ impl Project {
         let result = self.rebuild_inner(changed);
         if result.is_err() {
             self.state = None;
+        }
+        if let (Ok(_), Some(state)) = (&result, &self.state) {
+            let out = self.out.clone();
+            let indexer = self.indexer.get_or_insert_with(|| crate::search::Indexer::start(out));
+            indexer.update(state.site.clone(), state.theme.offers(&state.site));
+            if !self.search_in_background {
+                indexer.wait();
+            }
         }
         result.map(|mut r| {
             r.elapsed = started.elapsed();
@@ -348,7 +377,9 @@ impl Project {
             state.reads.retain(|path, _| outputs.contains_key(path));
         }
         state.reads.extend(done);
-        let copies = crate::pipeline::copies(site, &state.theme, &|p| state.outputs.contains_key(p))?;
+        let copies = crate::pipeline::copies(site, &state.theme, &|p| {
+            state.outputs.contains_key(p) || crate::search::owns(site, p)
+        })?;
         let (seen, changed) = changes.into_parts();
         let mut rendered: Vec<String> = seen.keys().cloned().collect();
         rendered.sort();
@@ -421,8 +452,9 @@ fn sync(
     }
     let copied: HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
     let gone: Vec<String> = match current {
+        // The search index's folder is the indexer's to keep.
         Some(current) => (written.keys())
-            .filter(|p| !current.contains_key(*p) && !copied.contains(p.as_str()))
+            .filter(|p| !current.contains_key(*p) && !copied.contains(p.as_str()) && !in_search_dir(p))
             .cloned()
             .collect(),
         None => Vec::new(),
@@ -435,6 +467,10 @@ fn sync(
     report.written.sort();
     report.removed.sort();
     Ok(report)
+}
+
+fn in_search_dir(path: &str) -> bool {
+    (path.strip_prefix(crate::model::SEARCH_DIR)).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Every output of `site`, by path; two HTML outputs at one path are an

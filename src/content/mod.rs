@@ -15,8 +15,8 @@ use crate::config::Config;
 use crate::date::PartialDate;
 use crate::error::Diagnostic;
 use crate::model::{
-    Asset, Event, EventOrigin, GLOSSARY_URL, LinkMap, Page, PageId, Section, SectionId, SectionMeta, Site, SortBy,
-    SourceText, TIMELINE_DIR, TIMELINE_URL, alias_output_path, alias_url, dir_url, output_path, parent_dir,
+    Asset, Event, EventOrigin, GLOSSARY_URL, LinkMap, Page, PageId, SEARCH_URL, Section, SectionId, SectionMeta, Site,
+    SortBy, SourceText, TIMELINE_DIR, TIMELINE_URL, alias_output_path, alias_url, dir_url, output_path, parent_dir,
     url_segment,
 };
 use crate::yaml;
@@ -478,11 +478,18 @@ fn check_url_clashes(site: &Site) -> Vec<Diagnostic> {
     let glossary = site
         .has_glossary()
         .then(|| (GLOSSARY_URL.to_string(), PathBuf::from("site.yaml (glossary)")));
+    let search = (site.has_search()).then(|| (SEARCH_URL.to_string(), PathBuf::from("site.yaml (search)")));
     let assets = site
         .assets
         .iter()
         .map(|a| (format!("/{}", a.dest), Path::new("content").join(&a.dest)));
-    for (url, file) in sections.chain(pages).chain(timeline).chain(glossary).chain(assets) {
+    for (url, file) in sections
+        .chain(pages)
+        .chain(timeline)
+        .chain(glossary)
+        .chain(search)
+        .chain(assets)
+    {
         if let Some(first) = owners.get(&url) {
             problems.push(
                 Diagnostic::file(&file, format!("`{url}` is also written by {}", first.display()))
@@ -511,12 +518,14 @@ fn check_aliases(site: &Site) -> Vec<Diagnostic> {
     let pages = (site.pages.iter()).map(|p| (output_path(&p.url), format!("the URL of the page {}", p.file.display())));
     let timeline = (site.has_timeline()).then(|| (output_path(TIMELINE_URL), "the URL of the timeline".to_string()));
     let glossary = (site.has_glossary()).then(|| (output_path(GLOSSARY_URL), "the URL of the glossary".to_string()));
+    let search = (site.has_search()).then(|| (output_path(SEARCH_URL), "the URL of the search page".to_string()));
     let assets = (site.assets.iter()).map(|a| (a.dest.clone(), format!("where the file content/{} goes", a.rel)));
     let not_found = std::iter::once(("404.html".to_string(), "the 404 page".to_string()));
     for (path, owner) in sections
         .chain(pages)
         .chain(timeline)
         .chain(glossary)
+        .chain(search)
         .chain(assets)
         .chain(not_found)
     {

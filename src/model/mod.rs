@@ -31,6 +31,10 @@ pub const TIMELINE_DIR: &str = "timeline";
 pub const TIMELINE_URL: &str = "/timeline/";
 /// The glossary page's URL, when the site has a glossary.
 pub const GLOSSARY_URL: &str = "/glossary/";
+/// The search page's URL, when search is on (`search:` in `site.yaml`).
+pub const SEARCH_URL: &str = "/search/";
+/// The folder of the output that holds the search index (Pagefind's files).
+pub const SEARCH_DIR: &str = "pagefind";
 /// The tags index; each tag's page is under it (`/tags/pay/`).
 pub const TAGS_URL: &str = "/tags/";
 /// Where each person's page lives (`/people/streeting/`).
@@ -542,6 +546,11 @@ impl Site {
             None if self.draws_card(id) => self.permalink(&format!("/{}", card_output_path(page))),
             None => self.permalink(&format!("/{CARD_FILE}")),
         }
+    }
+
+    /// Does the site have a search index and a search page?
+    pub fn has_search(&self) -> bool {
+        self.config.search
     }
 
     /// Does the site have a glossary page?

@@ -258,11 +258,14 @@ pub(crate) fn person_page_ctx(site: &Site, events: &[EventCtx], id: &str) -> Per
 
 /// Which generated pages the theme can render: the built-in theme has
 /// templates for all of them; a theme of the site's own gets tag and people
-/// pages once it has templates for them (and the site has tags, people).
+/// pages once it has templates for them (and the site has tags, people), and
+/// the search page once it has a usable `search.html` (and search is on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Offers {
     pub tags: bool,
     pub people: bool,
+    /// `/search/`: search is on and the theme has a usable `search.html`.
+    pub search: bool,
 }
 
 impl Offers {
@@ -270,6 +273,7 @@ impl Offers {
         Offers {
             tags: !site.tags.is_empty() && has("tags.html") && has("tag.html"),
             people: !site.config.people.is_empty() && has("person.html"),
+            search: site.has_search() && has("search.html"),
         }
     }
 }

@@ -234,6 +234,9 @@ pub(crate) struct SiteCtx {
     pub timeline: Option<LinkCtx>,
     /// The glossary page, when the site has a glossary.
     pub glossary: Option<LinkCtx>,
+    /// The search page's URL when the site has search (`search:` in
+    /// `site.yaml`): the header's search box goes there.
+    pub search: Option<String>,
     pub categories: Vec<CategoryCtx>,
     /// Everyone in `site.yaml`'s `people`, for a site-wide who's who.
     pub people: Vec<PersonCtx>,
@@ -251,6 +254,27 @@ pub(crate) struct TimelineCtx {
     pub actors: Vec<String>,
     /// schema.org ItemList of Events, for `<script type="application/ld+json">`.
     pub json_ld: String,
+}
+
+/// What the search page shows: where Pagefind's script is, and the
+/// sections with their pages (the list readers without JavaScript get).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(crate) struct SearchCtx {
+    pub sections: Vec<SearchSectionCtx>,
+    /// The tags index, when the theme has tag pages.
+    pub tags: Option<LinkCtx>,
+    /// Each person's page, when the theme has people pages.
+    pub people: Vec<LinkCtx>,
+    /// The URL of `pagefind.js`.
+    pub index: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(crate) struct SearchSectionCtx {
+    pub link: LinkCtx,
+    pub pages: Vec<LinkCtx>,
+    /// How many pages it has that the list leaves out.
+    pub more: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -299,6 +323,7 @@ pub(crate) fn site_ctx(site: &Site) -> SiteCtx {
         timeline: site.has_timeline().then(|| timeline_link(site)),
         categories: site.config.timeline.categories.iter().map(category_ctx).collect(),
         glossary: site.has_glossary().then(|| glossary_link(site)),
+        search: site.has_search().then(|| site.url(crate::model::SEARCH_URL)),
         people: site.config.people.iter().map(|p| person_ctx(site, &p.id)).collect(),
         as_of: site.config.as_of.as_ref().map(|d| DateCtx::new(d, &site.dates)),
         card: site_card_ctx(site),

@@ -90,6 +90,9 @@ pub(crate) enum Target {
     SectionPage(SectionId, u32),
     Timeline,
     Glossary,
+    /// `/search/`: the search form and results, and a list of the site's
+    /// pages for readers without JavaScript.
+    Search,
     NotFound,
     /// `/tags/`.
     Tags,
@@ -546,7 +549,9 @@ fn base_context(site: &Site, url: &str) -> Context {
     ctx
 }
 
-/// Every HTML output of the site.
+/// Every HTML output of the site: the search page is one when search is on
+/// and the theme offers `search.html` (a site whose own `base.html` lacks
+/// the built-in theme's blocks goes without it).
 pub(crate) fn targets(site: &Site, offers: browse::Offers) -> Vec<Target> {
     let mut all: Vec<Target> = site.page_ids().map(Target::Page).collect();
     all.extend(site.section_ids().map(Target::Section));
@@ -571,6 +576,9 @@ pub(crate) fn targets(site: &Site, offers: browse::Offers) -> Vec<Target> {
     if site.has_glossary() {
         all.push(Target::Glossary);
     }
+    if offers.search {
+        all.push(Target::Search);
+    }
     all.push(Target::NotFound);
     all
 }
@@ -584,6 +592,7 @@ impl Target {
             Target::SectionPage(s, n) => paginated_url(&site.section(s).url, n as usize),
             Target::Timeline => TIMELINE_URL.into(),
             Target::Glossary => crate::model::GLOSSARY_URL.into(),
+            Target::Search => crate::model::SEARCH_URL.into(),
             Target::NotFound => "/404.html".into(),
             Target::Tags => TAGS_URL.into(),
             Target::Tag(i, n) => paginated_url(&tag_path(&site.tags[i as usize].slug), n as usize),
@@ -625,6 +634,7 @@ impl Target {
                 (name, t.map_or_else(|| PathBuf::from("content/timeline"), section_file))
             }
             Target::Glossary => ("glossary.html".into(), PathBuf::from("site.yaml")),
+            Target::Search => (SEARCH_TEMPLATE.into(), PathBuf::from("site.yaml")),
             Target::NotFound => ("404.html".into(), PathBuf::from("content")),
             Target::Tags => ("tags.html".into(), PathBuf::from("content")),
             Target::Tag(..) => ("tag.html".into(), PathBuf::from("content")),
@@ -764,6 +774,7 @@ fn render_target(theme: &Theme, site: &Site, target: Target) -> Result<Output, D
         Target::SectionPage(id, n) => section_context(site, id, n as usize, &mut ctx, &mut reads),
         Target::Timeline => timeline_context(theme, site, &mut ctx, &mut reads),
         Target::Glossary => glossary_context(site, &mut ctx, &mut reads),
+        Target::Search => search_context(site, theme.offers(site), &mut ctx, &mut reads),
         Target::NotFound => {}
         Target::Tags => tags_context(site, &mut ctx, &mut reads),
         Target::Tag(i, n) => tag_context(theme, site, &site.tags[i as usize], n as usize, &mut ctx, &mut reads),
@@ -857,6 +868,65 @@ fn glossary_context(site: &Site, ctx: &mut Context, reads: &mut Reads) {
         .collect();
     terms.sort_by_key(|t| t.term.to_lowercase());
     ctx.insert("glossary", &terms);
+    ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
+}
+
+const SEARCH_TEMPLATE: &str = "search.html";
+
+/// How many pages of each section the search page lists for readers
+/// without JavaScript; the rest are a link to the section away. A site of
+/// 10,000 pages in one section keeps a small search page.
+const SEARCH_LIST_MAX: usize = 100;
+
+/// `search`: every section (the home page first) with the first
+/// [`SEARCH_LIST_MAX`] pages it lists, and how many more it has; the tags
+/// index and the people pages when the theme has them.
+fn search_context(site: &Site, offers: browse::Offers, ctx: &mut Context, reads: &mut Reads) {
+    // Every section's listing is read, the empty ones' too: a section
+    // that gains its first page joins the list.
+    for s in &site.sections {
+        reads.note(|| Read::Listing(s.dir.clone()));
+    }
+    let sections: Vec<SearchSectionCtx> = site
+        .sections
+        .iter()
+        .filter(|s| !s.pages.is_empty())
+        .map(|s| {
+            reads.note(|| Read::SectionLink(s.dir.clone()));
+            let pages = (s.pages.iter().take(SEARCH_LIST_MAX))
+                .map(|&p| {
+                    let page = site.page(p);
+                    reads.note(|| Read::Link(page.rel.clone()));
+                    page_link(site, page)
+                })
+                .collect();
+            SearchSectionCtx {
+                link: section_link(site, s),
+                pages,
+                more: s.pages.len().saturating_sub(SEARCH_LIST_MAX),
+            }
+        })
+        .collect();
+    // Whether there is a tags index follows the tags (and their view).
+    reads.note(|| Read::Tags);
+    let tags = offers.tags.then(|| generated_link(site, TAGS_URL, "Tags"));
+    // People's names are the site's (`Read::Site`).
+    let people = match offers.people {
+        true => (site.config.people.iter())
+            .map(|p| generated_link(site, &person_path(&p.id), &p.name))
+            .collect(),
+        false => Vec::new(),
+    };
+    let link = generated_link(site, crate::model::SEARCH_URL, "Search");
+    ctx.insert(
+        "search",
+        &SearchCtx {
+            sections,
+            tags,
+            people,
+            index: site.url(&format!("/{}/pagefind.js", crate::model::SEARCH_DIR)),
+        },
+    );
     ctx.insert("section", &generated_section(site, &link, None, String::new(), reads));
 }
 

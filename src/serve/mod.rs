@@ -103,6 +103,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), Error> {
         ..BuildOptions::new(&root)
     };
     let mut project = Project::new(build_opts, root.clone(), out.clone());
+    // The reload goes out as soon as the pages are written; the search
+    // index follows on its own thread.
+    project.search_in_background(true);
     let (tx, _) = broadcast::channel(64);
     let app = App {
         tx,
