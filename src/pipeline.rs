@@ -509,7 +509,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
                 let index = site.config.search.then(|| {
                     scope.spawn(|| {
                         let plan = crate::search::plan(&site, theme.offers(&site));
-                        crate::search::write(plan, &search, &|f| staging.write(&f))
+                        crate::search::write(plan, &site, &search, &|f| staging.write(&f))
                     })
                 });
                 let rendered = render_tree(&site, &theme, &|f| staging.write(&f), Some(&cards));

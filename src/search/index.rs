@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::shard::{self, Files, MANIFEST, Settings, Shard};
-use super::{Record, defuse, language, records};
+use super::{Record, defuse, language, sources};
 use crate::error::Error;
 use crate::model::{SEARCH_DIR, Site};
 use crate::output::{Emit, RenderedFile};
@@ -36,7 +36,7 @@ pub(crate) struct Plan {
 /// The shards of `site`'s records (`offers`: which generated pages records
 /// can point at).
 pub(crate) fn plan(site: &Site, offers: Offers) -> Plan {
-    let records = records(site, offers);
+    let records = sources(site, offers);
     let per_shard = site.config.search_shard_records();
     let count = shard::shard_count(records.len(), per_shard);
     let settings = Settings {
@@ -69,10 +69,11 @@ pub(crate) struct Written {
 
 /// Writes every shard's files and the manifest through `emit` (a build's
 /// staging folder), from `cache` where it can.
-pub(crate) fn write(plan: Plan, cache: &Path, emit: &Emit) -> Result<Written, Error> {
+pub(crate) fn write(plan: Plan, site: &Site, cache: &Path, emit: &Emit) -> Result<Written, Error> {
     let manifest = manifest(&plan.shards);
     let keys = plan.shards.iter().map(|s| s.key.clone()).collect();
-    produce(plan.shards, &plan.settings, Some(cache), &|shard, files| {
+    let make = |s: &super::Sourced| s.record(site);
+    produce(plan.shards, &plan.settings, Some(cache), &make, &|shard, files| {
         let dir = shard.dir();
         (files.into_iter()).try_for_each(|(path, bytes)| {
             emit(RenderedFile {
@@ -90,6 +91,9 @@ pub(crate) fn write(plan: Plan, cache: &Path, emit: &Emit) -> Result<Written, Er
 
 type ShardSink<'a> = dyn Fn(&Shard, Files) -> Result<(), Error> + Sync + 'a;
 
+/// Makes a record from its source (a page's only when its shard is indexed).
+type Make<'a> = dyn Fn(&super::Sourced) -> Record + Sync + 'a;
+
 /// Hands each shard's files to `sink`, from `cache` or indexed (and then
 /// cached), [`JOBS`] shards at a time; a shard's records are dropped once
 /// it is done. Returns the shards indexed.
@@ -97,6 +101,7 @@ fn produce(
     shards: Vec<Shard>,
     settings: &Settings,
     cache: Option<&Path>,
+    make: &Make,
     sink: &ShardSink,
 ) -> Result<Vec<usize>, Error> {
     let queue = Mutex::new(VecDeque::from(shards));
@@ -111,7 +116,7 @@ fn produce(
             let found = cache.and_then(|c| shard::cached(c, &shard.key));
             let files = match found {
                 Some(files) => Ok(files),
-                None => index_shard(&shard, settings).inspect(|files| {
+                None => index_shard(&shard, settings, make).inspect(|files| {
                     indexed.lock().unwrap_or_else(|e| e.into_inner()).push(shard.n);
                     if let Some(c) = cache {
                         shard::store(c, &shard.key, files);
@@ -153,7 +158,7 @@ fn index_data(path: &str) -> bool {
 }
 
 /// Pagefind's files for one shard, paths relative to its folder.
-fn index_shard(shard: &Shard, settings: &Settings) -> Result<Files, Error> {
+fn index_shard(shard: &Shard, settings: &Settings, make: &Make) -> Result<Files, Error> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let lang = settings.language.clone();
@@ -166,8 +171,8 @@ fn index_shard(shard: &Shard, settings: &Settings) -> Result<Files, Error> {
             .max_fragments(settings.max_fragments)
             .build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| fail("options", e))?;
-        for r in &shard.records {
-            let (url, text, meta, filters) = pagefind_record(r, settings.title_weight);
+        for source in &shard.records {
+            let (url, text, meta, filters) = pagefind_record(&make(source), settings.title_weight);
             index
                 .add_custom_record(url, text, lang.clone(), Some(meta), Some(filters), None)
                 .await
@@ -312,7 +317,8 @@ fn refresh(out: &Path, cache: &Path, site: &Site, offers: Offers, shown: &mut Sh
     let todo: Vec<Shard> = (plan.shards.into_iter())
         .filter(|s| before.get(&s.dir()) != Some(&s.key))
         .collect();
-    produce(todo, &plan.settings, Some(cache), &|shard, files| {
+    let make = |s: &super::Sourced| s.record(site);
+    produce(todo, &plan.settings, Some(cache), &make, &|shard, files| {
         write_shard(out, shard, files)
     })?;
     write_file(&root.join(MANIFEST), &manifest)?;
@@ -402,13 +408,21 @@ mod tests {
     /// Every shard's files by folder, and the shards indexed.
     fn run(records: &[Record], cache: &Path) -> (BTreeMap<String, Files>, Vec<usize>) {
         let out = Mutex::new(BTreeMap::new());
-        let shards = shard::plan(records.to_vec(), 4, &settings());
-        let indexed = produce(shards, &settings(), Some(cache), &|s, files| {
+        let shards = shard::plan(made(records), 4, &settings());
+        let only_made = |s: &super::super::Sourced| match &s.source {
+            super::super::Source::Made(r) => r.clone(),
+            super::super::Source::Page(_) => unreachable!("these tests have no pages"),
+        };
+        let indexed = produce(shards, &settings(), Some(cache), &only_made, &|s, files| {
             out.lock().unwrap().insert(s.dir(), files);
             Ok(())
         })
         .unwrap();
         (out.into_inner().unwrap(), indexed)
+    }
+
+    fn made(records: &[Record]) -> Vec<super::super::Sourced> {
+        records.iter().cloned().map(super::super::Sourced::made).collect()
     }
 
     fn site() -> Vec<Record> {
@@ -446,7 +460,7 @@ mod tests {
     fn a_damaged_entry_is_indexed_again() {
         let cache = tempfile::tempdir().unwrap();
         let (cold, _) = run(&site(), cache.path());
-        let shards = shard::plan(site(), 4, &settings());
+        let shards = shard::plan(made(&site()), 4, &settings());
         let path = cache.path().join(format!("{}.shard", shards[1].key));
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();

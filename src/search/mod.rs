@@ -20,6 +20,7 @@
 //! sub-path, and the index does not change with `--base-url`.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 use crate::model::{GLOSSARY_URL, SEARCH_DIR, Site, TIMELINE_URL, person_path};
 use crate::render::browse::Offers;
@@ -56,17 +57,84 @@ pub(crate) struct Record {
     pub filters: BTreeMap<String, Vec<String>>,
 }
 
+/// What a record is made from. A page's record (its text: most of the
+/// work) is made only when its shard must be indexed; the others are small
+/// and made at once.
+#[derive(Debug)]
+pub(crate) enum Source {
+    Page(crate::model::PageId),
+    Made(Record),
+}
+
+/// A record to be, with its URL (which picks its shard) and a hash of what
+/// it is made from (which goes into its shard's key).
+#[derive(Debug)]
+pub(crate) struct Sourced {
+    pub url: String,
+    pub digest: u64,
+    pub source: Source,
+}
+
+impl Sourced {
+    pub(crate) fn made(record: Record) -> Sourced {
+        let mut h = std::hash::DefaultHasher::new();
+        record.hash(&mut h);
+        Sourced {
+            url: record.url.clone(),
+            digest: h.finish(),
+            source: Source::Made(record),
+        }
+    }
+
+    /// The record itself.
+    pub(crate) fn record(&self, site: &Site) -> Record {
+        match &self.source {
+            Source::Page(id) => page_record(site, site.page(*id)),
+            Source::Made(r) => r.clone(),
+        }
+    }
+}
+
 /// Every record of the site, in a stable order (pages, sections, terms,
 /// events, people), so the same site gives the same index, byte for byte.
 /// `offers` says which generated pages (people's) records can point at.
-pub(crate) fn records(site: &Site, offers: Offers) -> Vec<Record> {
+pub(crate) fn sources(site: &Site, offers: Offers) -> Vec<Sourced> {
     use rayon::prelude::*;
-    let mut all: Vec<Record> = site.pages.par_iter().map(|p| page_record(site, p)).collect();
-    all.extend(site.sections.iter().filter_map(section_record));
-    all.extend(glossary_records(site));
-    all.extend(event_records(site));
-    all.extend(people_records(site, offers.people));
+    // What every page's record also reads: the names and roles of people.
+    let mut people = std::hash::DefaultHasher::new();
+    for p in &site.config.people {
+        (&p.id, &p.name, &p.role).hash(&mut people);
+    }
+    let people = people.finish();
+    let mut all: Vec<Sourced> = (site.page_ids().collect::<Vec<_>>().par_iter())
+        .map(|&id| Sourced {
+            url: site.page(id).url.clone(),
+            digest: page_digest(site, site.page(id), people),
+            source: Source::Page(id),
+        })
+        .collect();
+    let made = (site.sections.iter().filter_map(section_record))
+        .chain(glossary_records(site))
+        .chain(event_records(site))
+        .chain(people_records(site, offers.people));
+    all.extend(made.map(Sourced::made));
     all
+}
+
+/// A hash of everything [`page_record`] reads of a page.
+fn page_digest(site: &Site, page: &crate::model::Page, people: u64) -> u64 {
+    let (meta, html) = (&page.meta, &page.html);
+    let mut h = std::hash::DefaultHasher::new();
+    (people, &page.url, &meta.title, &meta.summary, &meta.tags, &meta.people).hash(&mut h);
+    for p in &meta.positions {
+        p.who.hash(&mut h);
+    }
+    for q in &meta.questions {
+        q.question.hash(&mut h);
+    }
+    (&html.body.html, &html.body.summary, &html.positions, &html.answers, &html.what_next).hash(&mut h);
+    section_title(site, page).hash(&mut h);
+    h.finish()
 }
 
 fn filters(pairs: [(&str, Vec<String>); 3]) -> BTreeMap<String, Vec<String>> {

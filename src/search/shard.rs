@@ -19,7 +19,7 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use super::Record;
+use super::Sourced;
 use crate::model::SEARCH_DIR;
 
 /// The version of the `pagefind` crate (pinned in Cargo.toml): part of
@@ -28,7 +28,7 @@ pub(crate) const PAGEFIND_VERSION: &str = "1.6.0";
 
 /// Bumped when what a shard's files are made from changes in our code
 /// (weights, how records become text), so old entries are not used.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The file that names the shards past the first, for `search.js`.
 pub(crate) const MANIFEST: &str = "shards.json";
@@ -44,14 +44,14 @@ pub(crate) struct Settings {
     pub max_fragments: u32,
 }
 
-/// One shard: its number, its records and its key.
+/// One shard: its number, its records (to be made) and its key.
 #[derive(Debug)]
 pub(crate) struct Shard {
     pub n: usize,
     /// The first shard with records: its index is at `pagefind/` with
     /// Pagefind's script, worker and WASM, and the others merge into it.
     pub primary: bool,
-    pub records: Vec<Record>,
+    pub records: Vec<Sourced>,
     pub key: String,
 }
 
@@ -90,9 +90,9 @@ pub(crate) fn shard_of(url: &str, count: usize) -> usize {
 /// each with its key. Shards the hash gave no record are left out (an
 /// index of nothing is no index to Pagefind's reader); there is always a
 /// primary shard, empty when there are no records at all.
-pub(crate) fn plan(records: Vec<Record>, per_shard: usize, settings: &Settings) -> Vec<Shard> {
+pub(crate) fn plan(records: Vec<Sourced>, per_shard: usize, settings: &Settings) -> Vec<Shard> {
     let count = shard_count(records.len(), per_shard);
-    let mut groups: Vec<Vec<Record>> = (0..count).map(|_| Vec::new()).collect();
+    let mut groups: Vec<Vec<Sourced>> = (0..count).map(|_| Vec::new()).collect();
     for r in records {
         groups[shard_of(&r.url, count)].push(r);
     }
@@ -108,11 +108,14 @@ pub(crate) fn plan(records: Vec<Record>, per_shard: usize, settings: &Settings) 
         .collect()
 }
 
-/// A hash (128 bits) of everything a shard's files are made from.
-fn key(primary: bool, records: &[Record], settings: &Settings) -> String {
+/// A hash (128 bits) of everything a shard's files are made from: each
+/// record's URL and the hash of what it is made from (so a warm build
+/// never makes the records of a shard the cache has).
+fn key(primary: bool, records: &[Sourced], settings: &Settings) -> String {
+    let made_from: Vec<(&str, u64)> = records.iter().map(|r| (r.url.as_str(), r.digest)).collect();
     let hash = |seed: u64| {
         let mut h = std::hash::DefaultHasher::new();
-        (seed, FORMAT, PAGEFIND_VERSION, settings, primary, records).hash(&mut h);
+        (seed, FORMAT, PAGEFIND_VERSION, settings, primary, &made_from).hash(&mut h);
         h.finish()
     };
     format!("{:016x}{:016x}", hash(1), hash(2))
@@ -225,6 +228,7 @@ fn plain(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Record;
 
     fn record(url: &str, text: &str) -> Record {
         Record {
@@ -269,12 +273,13 @@ mod tests {
     #[test]
     fn an_edit_to_one_record_changes_one_key() {
         let records: Vec<Record> = (0..40).map(|i| record(&format!("/p{i}/"), "words")).collect();
-        let before = plan(records.clone(), 10, &settings());
+        let sourced = |rs: Vec<Record>| rs.into_iter().map(Sourced::made).collect::<Vec<_>>();
+        let before = plan(sourced(records.clone()), 10, &settings());
         assert_eq!(before.iter().map(|s| s.n).collect::<Vec<_>>(), [0, 1, 2, 3]);
         assert!(before[0].primary && !before[1].primary);
         let mut edited = records;
         edited[17].text = "other words".into();
-        let after = plan(edited, 10, &settings());
+        let after = plan(sourced(edited), 10, &settings());
         let changed: Vec<usize> = (before.iter().zip(&after))
             .filter(|(a, b)| a.key != b.key)
             .map(|(a, _)| a.n)
@@ -291,7 +296,7 @@ mod tests {
     #[test]
     fn shards_without_records_are_left_out_and_the_first_with_some_leads() {
         // Eight shards for five records: some are empty.
-        let records: Vec<Record> = (0..5).map(|i| record(&format!("/p{i}/"), "w")).collect();
+        let records: Vec<Sourced> = (0..5).map(|i| Sourced::made(record(&format!("/p{i}/"), "w"))).collect();
         let shards = plan(records, 1, &settings());
         assert!(shards.len() < 8 && shards.iter().all(|s| !s.records.is_empty()));
         assert_eq!(shards.iter().filter(|s| s.primary).count(), 1);
