@@ -44,7 +44,9 @@ pub struct Config {
     /// date, so a later reader does not take its present tense as current.
     pub as_of: Option<PartialDate>,
     /// Write a search index (Pagefind, under `pagefind/`) and the `/search/`
-    /// page. On by default.
+    /// page. Off unless asked for, as in Zola: indexing is most of the cost
+    /// of a large site's first build (see docs/search.md); `dossier init`
+    /// turns it on.
     pub search: bool,
     /// About how many search records make one shard of the index; 0 means
     /// the default. Tests set it low to have many shards on a small site.
@@ -139,7 +141,7 @@ impl Default for Config {
             glossary: Vec::new(),
             timeline: TimelineConfig::default(),
             as_of: None,
-            search: true,
+            search: false,
             search_shard_records: 0,
             paginate_by: DEFAULT_PAGINATE_BY,
             hash_assets: false,

@@ -17,6 +17,7 @@ const SITE_YAML: &str = r##"title: "Our explainer"
 base_url: "https://example.org"
 language: en-GB
 description: "What happened, when, and what comes next."
+search: true                        # a search box and /search/ (see docs/search.md)
 sources:
   - id: example-source
     title: "The report this explainer draws on"

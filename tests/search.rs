@@ -11,7 +11,7 @@ use common::Fixture;
 fn site() -> Fixture {
     let f = Fixture::bare();
     f.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
-    f.write("site.yaml", "title: T\nbase_url: https://news.example\n");
+    f.write("site.yaml", "title: T\nbase_url: https://news.example\nsearch: true\n");
     f.write("content/explainers/_index.md", "---\ntitle: Explainers\n---\n");
     f.write(
         "content/explainers/pay.md",
@@ -121,9 +121,20 @@ fn a_page_at_the_search_url_is_a_clash() {
 }
 
 #[test]
+fn search_is_off_unless_asked_for() {
+    let f = Fixture::bare();
+    f.write("site.yaml", "title: T\nbase_url: https://news.example\n");
+    f.write("content/a.md", "---\ntitle: A\n---\nBody.\n");
+    f.build_ok();
+    assert!(!f.exists("public/pagefind") && !f.exists("public/search/index.html"));
+    assert!(!f.read("public/a/index.html").contains("role=\"search\""));
+}
+
+#[test]
 fn a_theme_without_a_usable_search_template_goes_without_the_page() {
     // The test theme's own base.html has none of the built-in blocks.
     let f = Fixture::new();
+    f.write("site.yaml", "title: T\nbase_url: https://news.example\nsearch: true\n");
     f.write("content/a.md", "---\ntitle: A\n---\nBody.\n");
     f.build_ok();
     assert!(!f.exists("public/search/index.html"));
@@ -135,7 +146,7 @@ fn sharded() -> Fixture {
     let f = site();
     f.write(
         "site.yaml",
-        "title: T\nbase_url: https://news.example\nsearch_shard_records: 3\n",
+        "title: T\nbase_url: https://news.example\nsearch: true\nsearch_shard_records: 3\n",
     );
     for i in 0..12 {
         f.write(

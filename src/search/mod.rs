@@ -132,7 +132,14 @@ fn page_digest(site: &Site, page: &crate::model::Page, people: u64) -> u64 {
     for q in &meta.questions {
         q.question.hash(&mut h);
     }
-    (&html.body.html, &html.body.summary, &html.positions, &html.answers, &html.what_next).hash(&mut h);
+    (
+        &html.body.html,
+        &html.body.summary,
+        &html.positions,
+        &html.answers,
+        &html.what_next,
+    )
+        .hash(&mut h);
     section_title(site, page).hash(&mut h);
     h.finish()
 }
