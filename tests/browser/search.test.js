@@ -215,7 +215,7 @@ describe('an index in shards, under a sub-path', () => {
       const port = await freePort();
       await rm(root, { recursive: true, force: true });
       await writeFile(path.join(site, 'site.yaml'),
-        `title: Shards\nbase_url: http://127.0.0.1:${port}/a/b/\nsearch_shard_records: 3\n`);
+        `title: Shards\nbase_url: http://127.0.0.1:${port}/a/b/\nsearch: true\nsearch_shard_records: 3\n`);
       await run(dossierBin(), ['build', '--root', site, '--output', out]);
       sub = await startPythonServer(root, port).catch(() => null);
     }
