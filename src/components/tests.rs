@@ -32,6 +32,9 @@ fn lines_added_around_blocks_do_not_count() {
 
 #[test]
 fn placeholders_leave_summaries_and_headings() {
-    assert_eq!(strip_placeholders(&format!("<p>{OPEN}0{CLOSE}</p>\n<p>Text</p>")), "<p>Text</p>");
+    assert_eq!(
+        strip_placeholders(&format!("<p>{OPEN}0{CLOSE}</p>\n<p>Text</p>")),
+        "<p>Text</p>"
+    );
     assert_eq!(strip_placeholders("plain"), "plain");
 }
