@@ -406,11 +406,20 @@ fn parse_yaml(text: &str) -> Result<Table, DataProblem> {
         file_text: text,
         first_line: 1,
     };
-    let value: serde_yaml::Value = crate::yaml::parse(text, &origin).map_err(|d| DataProblem {
-        line: d.line.unwrap_or(1),
-        col: d.col.unwrap_or(1),
-        message: d.message,
-        hint: d.hint,
+    let value: serde_yaml::Value = crate::yaml::parse(text, &origin).map_err(|d| {
+        // The YAML reader can place a problem at the end of the input, a
+        // line past the last one: it is on the last line.
+        let last = text.split('\n').count();
+        let (line, col) = match d.line.unwrap_or(1) {
+            l if l > last => (last, text.rsplit('\n').next().map_or(1, |t| t.chars().count() + 1)),
+            l => (l, d.col.unwrap_or(1)),
+        };
+        DataProblem {
+            line,
+            col,
+            message: d.message,
+            hint: d.hint,
+        }
     })?;
     let serde_yaml::Value::Sequence(items) = value else {
         return Err(DataProblem::new(
@@ -615,6 +624,12 @@ mod tests {
         let t = csv("a,b\n");
         assert_eq!(t.columns, ["a", "b"]);
         assert!(t.rows.is_empty());
+    }
+
+    #[test]
+    fn a_yaml_problem_at_the_end_is_on_the_last_line() {
+        let e = parse_table("-\ra", DataFormat::Yaml).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 2), "{e:?}");
     }
 
     #[test]
