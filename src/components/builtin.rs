@@ -290,8 +290,7 @@ fn person_value(c: &Components, sc: &Shortcode, name: &str) -> Result<serde_json
 }
 
 /// The citation mark for source `name` of the page: `[n]`, linked.
-fn citation(c: &Components, sc: &Shortcode, scope: Scope, name: &str) -> Result<String, Found> {
-    let _ = c;
+fn citation(sc: &Shortcode, scope: Scope, name: &str) -> Result<String, Found> {
     let Some(id) = text(sc, name) else {
         return Ok(String::new());
     };
@@ -312,7 +311,7 @@ fn citation(c: &Components, sc: &Shortcode, scope: Scope, name: &str) -> Result<
 
 fn pullquote(c: &Components, sc: &Shortcode, scope: Scope, _: &mut Uses, ctx: &mut Context) -> Result<(), Vec<Found>> {
     let person = person_value(c, sc, "person");
-    let cite = citation(c, sc, scope, "source");
+    let cite = citation(sc, scope, "source");
     let (person, cite) = both(person, cite)?;
     ctx.insert("person", &person);
     ctx.insert("cite", &cite);
@@ -326,13 +325,13 @@ fn person(c: &Components, sc: &Shortcode, _: Scope, _: &mut Uses, ctx: &mut Cont
 }
 
 fn figure_value(
-    c: &Components,
+    _: &Components,
     sc: &Shortcode,
     scope: Scope,
     _: &mut Uses,
     ctx: &mut Context,
 ) -> Result<(), Vec<Found>> {
-    let cite = citation(c, sc, scope, "source").map_err(|f| vec![f])?;
+    let cite = citation(sc, scope, "source").map_err(|f| vec![f])?;
     ctx.insert("cite", &cite);
     Ok(())
 }
