@@ -107,23 +107,11 @@ pub(crate) fn ids_in(html: &str) -> HashSet<String> {
     while let Some(at) = rest.find(" id=\"") {
         rest = &rest[at + 5..];
         if let Some(end) = rest.find('"') {
-            ids.insert(unescape(&rest[..end]));
+            ids.insert(crate::text::unescape(&rest[..end]));
             rest = &rest[end..];
         }
     }
     ids
-}
-
-/// Ids are written escaped; links name them as they read.
-fn unescape(id: &str) -> String {
-    if !id.contains('&') {
-        return id.to_string();
-    }
-    id.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -631,13 +631,14 @@ fn unwritable(cache: &Path, e: &std::io::Error) -> ImageProblem {
 
 /// A short hash of a source's bytes and of how variants are encoded: 48
 /// bits, so that two images of one site sharing one is beyond reasonable
-/// odds, while names stay short.
+/// odds, while names stay short. The project's stable hash
+/// ([`crate::text::content_hash`]): the names go in URLs, and must not
+/// change with the Rust release that built the binary.
 fn content_hash(bytes: &[u8]) -> String {
     #[cfg(test)]
     tests::HASHES.with(|d| d.set(d.get() + 1));
-    let mut h = std::hash::DefaultHasher::new();
-    (ENCODING_VERSION, bytes).hash(&mut h);
-    format!("{:012x}", h.finish() >> 16)
+    let version = u64::from(ENCODING_VERSION).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    format!("{:012x}", (crate::text::content_hash(bytes) ^ version) >> 16)
 }
 
 fn read_info(cache: &Path, hash: &str) -> Option<Info> {

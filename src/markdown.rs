@@ -610,11 +610,7 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    crate::text::unescape(&out)
 }
 
 /// Byte offset -> (line, column), both 1-based.

@@ -77,6 +77,20 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Undoes [`escape`] (and pulldown-cmark's and Tera's escaping, which use
+/// the same five entities): text as a reader sees it.
+pub fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
 /// Decodes `%XX` escapes once; a `%` not followed by two hex digits stays.
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

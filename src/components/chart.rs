@@ -122,7 +122,7 @@ fn table(
                 }
             };
             let Value::Array(list) = &rows.value else {
-                unreachable!("the spec checked `rows` is a list of rows")
+                return Err(bad(sc, "rows", "`rows` must be a list of rows".into(), String::new()));
             };
             let rows = list
                 .iter()

@@ -88,7 +88,7 @@ pub(crate) fn missing_files(c: &Components, rel: &str, files: &[FileRef]) -> Vec
     let site = c.site;
     let mut problems = Vec::new();
     for f in files {
-        let path = f.path.replace("%20", " ");
+        let path = crate::text::percent_decode(&f.path);
         let found = match path.strip_prefix('/') {
             Some(_) if !f.image => true, // a page or a file the build writes (`/atom.xml`)
             Some(rooted) => {

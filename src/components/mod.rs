@@ -58,6 +58,10 @@ pub(crate) struct Expanded {
     /// Lines of `markdown` (1-based) that were added to set a block
     /// shortcode apart: they are not in the author's text.
     added_lines: Vec<usize>,
+    /// The newlines of `markdown[..counted]`: counted as it grows, so a
+    /// text of many block shortcodes is not read again for each one.
+    newlines: usize,
+    counted: usize,
 }
 
 impl<'a> Components<'a> {
@@ -113,6 +117,8 @@ impl<'a> Components<'a> {
             markdown: String::with_capacity(text.len()),
             fragments: Vec::new(),
             added_lines: Vec::new(),
+            newlines: 0,
+            counted: 0,
         };
         let at = |(offset, message, hint): Found| problem_at(text, scope, offset, message, hint);
         let pieces = match shortcode::parse(text) {
@@ -249,16 +255,25 @@ impl Expanded {
         let line_end = after.split('\n').next().is_some_and(|l| l.trim().is_empty());
         if line_start && line_end {
             self.markdown.push('\n');
-            self.added_lines.push(self.markdown.matches('\n').count());
+            let line = self.lines();
+            self.added_lines.push(line);
             self.markdown.push_str(&token);
             self.markdown.extend(std::iter::repeat_n('\n', newlines));
             self.markdown.push('\n');
-            self.added_lines.push(self.markdown.matches('\n').count());
+            let line = self.lines();
+            self.added_lines.push(line);
         } else {
             self.markdown.push_str(&token);
             // Inside a paragraph a line break is a space: keep the lines.
             self.markdown.extend(std::iter::repeat_n('\n', newlines));
         }
+    }
+
+    /// The newlines of `markdown` so far.
+    fn lines(&mut self) -> usize {
+        self.newlines += self.markdown[self.counted..].matches('\n').count();
+        self.counted = self.markdown.len();
+        self.newlines
     }
 
     /// The line of the author's text that line `line` of `markdown` is.

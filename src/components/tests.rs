@@ -8,6 +8,8 @@ fn expanded(markdown: &str, fragments: &[&str], added_lines: Vec<usize>) -> Expa
         markdown: markdown.into(),
         fragments: fragments.iter().map(|f| f.to_string()).collect(),
         added_lines,
+        newlines: 0,
+        counted: 0,
     }
 }
 
@@ -28,6 +30,28 @@ fn lines_added_around_blocks_do_not_count() {
     assert_eq!(e.author_line(1), 1);
     assert_eq!(e.author_line(3), 2);
     assert_eq!(e.author_line(5), 3);
+}
+
+#[test]
+fn many_block_shortcodes_take_linear_time() {
+    // 20,000 callouts, each on lines of its own: counting the lines of the
+    // whole text again for each was quadratic.
+    let text = "{% callout() %}x{% end %}\n\n".repeat(20_000);
+    let mut e = expanded("", &[], Vec::new());
+    let started = std::time::Instant::now();
+    for piece in crate::shortcode::parse(&text).unwrap() {
+        match piece {
+            crate::shortcode::Piece::Shortcode(sc) => e.place(&text, &sc, String::new()),
+            crate::shortcode::Piece::Text(t) => e.markdown.push_str(&text[t]),
+        }
+    }
+    assert_eq!(e.fragments.len(), 20_000);
+    assert_eq!(e.added_lines.len(), 40_000);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
