@@ -666,49 +666,17 @@ fn changed_reads(
             );
         }
     }
-    match touched {
-        // The same tags (not gathered again), the same events, and no
-        // position or people list edited: only the tags of pages whose
-        // link changed show anything new.
-        Touched::Pages(rels)
-            if Arc::ptr_eq(&old.tags, &new.tags)
-                && old_events == new_events
-                && rels.iter().all(|rel| same_people(old, new, rel)) =>
-        {
-            let retitled = rels.iter().filter(|rel| changed.contains(&Read::Link((*rel).clone())));
-            let pages: Vec<&crate::model::PageMeta> = retitled
-                .filter_map(|rel| new.page_by_rel(rel))
-                .map(|id| &new.page(id).meta)
-                .collect();
-            let tags = (pages.iter())
-                .flat_map(|m| &m.tags)
-                .map(|t| Read::Tag(crate::text::slugify(t.trim())));
-            // People pages list the pages naming them, by their links.
-            let people = (pages.iter())
-                .flat_map(|m| m.people.iter().chain(m.positions.iter().map(|p| &p.who)))
-                .map(|id| Read::Person(id.clone()));
-            let reads: Vec<Read> = tags.chain(people).collect();
-            changed.extend(reads);
-        }
-        _ => changed.extend(render::browse::changed_views(old, new, old_events, new_events)),
-    }
+    let relinked = |rel: &str| changed.contains(&Read::Link(rel.to_string()));
+    let edited = match touched {
+        Touched::Pages(rels) => Some(render::browse::Edited {
+            rels,
+            relinked: &relinked,
+        }),
+        Touched::Everything => None,
+    };
+    let views = render::browse::changed_views(old, new, old_events, new_events, edited);
+    changed.extend(views);
     changed
-}
-
-/// Does the page show the same to people pages in both sites (its people,
-/// its positions with their HTML and sources)?
-fn same_people(old: &Site, new: &Site, rel: &str) -> bool {
-    type View<'a> = (
-        &'a Vec<String>,
-        &'a Vec<crate::model::Position>,
-        &'a Vec<String>,
-        &'a Vec<crate::config::Source>,
-    );
-    fn view<'a>(s: &'a Site, rel: &str) -> Option<View<'a>> {
-        let p = s.page(s.page_by_rel(rel)?);
-        Some((&p.meta.people, &p.meta.positions, &p.html.positions, &p.meta.sources))
-    }
-    view(old, rel) == view(new, rel)
 }
 
 fn section_by_dir<'a>(site: &'a Site, dir: &str) -> Option<&'a Section> {
