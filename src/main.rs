@@ -124,6 +124,7 @@ fn run(command: Command) -> Result<(), Error> {
                 drafts,
                 base_url,
                 force,
+                exits_after: !watch,
                 ..BuildOptions::new(root)
             };
             let report = dossier::build(&opts)?;
@@ -138,6 +139,7 @@ fn run(command: Command) -> Result<(), Error> {
             let opts = BuildOptions {
                 drafts,
                 write: false,
+                exits_after: true,
                 ..BuildOptions::new(root)
             };
             let checked = dossier::build(&opts);

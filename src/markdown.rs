@@ -345,20 +345,24 @@ pub fn render(text: &str, from: &str, first_line: usize, links: &LinkMap, refs: 
 const CITE_SCHEME: &str = "dossier-cite:";
 
 /// The words of `text`, as `split_whitespace` counts them. Counting is a
-/// twentieth of a build: ASCII text (nearly all of it) is counted by bytes,
-/// without decoding characters.
+/// twentieth of a 10,000-page build if done a character at a time: ASCII
+/// text (nearly all of it) is counted as the places where a space is
+/// followed by a non-space, byte pairs without a running state, which the
+/// compiler turns into vector instructions.
 fn word_count(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
-    let mut words = 0;
-    let mut in_word = false;
-    for &b in text.as_bytes() {
-        let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c');
-        words += usize::from(!space && !in_word);
-        in_word = !space;
-    }
-    words
+    // The six ASCII characters `char::is_whitespace` accepts.
+    let space = |b: u8| b == b' ' || b.wrapping_sub(b'\t') < 5;
+    let b = text.as_bytes();
+    let Some(&first) = b.first() else { return 0 };
+    let starts: usize = b
+        .iter()
+        .zip(&b[1..])
+        .map(|(&prev, &next)| usize::from(space(prev) & !space(next)))
+        .sum();
+    starts + usize::from(!space(first))
 }
 
 /// The mark citing source `n` of a page (numbered from 1), linked to its entry.
@@ -684,6 +688,19 @@ mod tests {
             "x  ",
         ] {
             assert_eq!(word_count(text), text.split_whitespace().count(), "{text:?}");
+        }
+        // Every text of up to five characters from an alphabet with each
+        // ASCII space and the bytes beside them.
+        let alphabet = ['a', ' ', '\t', '\n', '\r', '\x0b', '\x0c', '\x08', '\x0e', '\x1c', '!'];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = (texts.iter())
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for text in &longer {
+                assert_eq!(word_count(text), text.split_whitespace().count(), "{text:?}");
+            }
+            texts = longer;
         }
     }
 

@@ -33,6 +33,11 @@ pub struct BuildOptions {
     /// (`style.css?v=...`), so hosts can cache them for good. Off for
     /// `serve`, where a stylesheet edit should not change every page.
     pub hash_assets: bool,
+    /// The process ends after this build (`dossier build` without `--watch`,
+    /// `check`): the model is left for the system to take back with the
+    /// process rather than freed piece by piece, which takes ~40 ms on one
+    /// thread at 10,000 pages.
+    pub exits_after: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +50,7 @@ impl BuildOptions {
             write: true,
             force: false,
             hash_assets: true,
+            exits_after: false,
         }
     }
 }
@@ -552,6 +558,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     if let (Some(out), Some(print)) = (&output, inputs) {
         crate::stamp::record(out, print, counts);
     }
+    let warnings = theme.warnings.iter().map(Diagnostic::as_warning).collect();
+    if opts.exits_after {
+        std::mem::forget((site, theme));
+    }
     Ok(BuildReport {
         pages: counts.pages,
         sections: counts.sections,
@@ -560,7 +570,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         elapsed: started.elapsed(),
         output,
         up_to_date: false,
-        warnings: theme.warnings.iter().map(Diagnostic::as_warning).collect(),
+        warnings,
     })
 }
 

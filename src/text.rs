@@ -63,11 +63,7 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '&' | '<' | '>' | '"' | '\'' => out.push_str(entity(c as u8).unwrap_or_default()),
             '\t' | '\n' | '\r' => out.push(c),
             // Not characters XML allows: below U+0020, and U+FFFE/U+FFFF.
             c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
@@ -75,6 +71,34 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The entity standing for one of the five characters HTML escaping replaces.
+fn entity(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
+/// Tera's autoescaping, with the same five entities as Tera's own, but
+/// writing the text between them in one piece: Tera's writes each byte on
+/// its own through `dyn Write`, a twentieth of a 10,000-page build.
+pub fn escape_html_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(e) = entity(b) {
+            out.write_all(&bytes[start..i])?;
+            out.write_all(e.as_bytes())?;
+            start = i + 1;
+        }
+    }
+    out.write_all(&bytes[start..])
 }
 
 /// Undoes [`escape`] (and pulldown-cmark's and Tera's escaping, which use
@@ -123,6 +147,16 @@ mod tests {
             "a&lt;b &amp; &quot;c&quot; &#39;d&#39;e\n"
         );
         assert_eq!(escape("x\u{ffff}y\u{fffe}"), "xy");
+    }
+
+    #[test]
+    fn tera_escaping_writes_what_teras_own_writes() {
+        for input in ["", "plain", "a<b & \"c\" 'd'>", "&&", "<", "é & ü\u{c}"] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape_html_to(input, &mut ours).unwrap();
+            tera::escape_html(input, &mut teras).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(teras).unwrap());
+        }
     }
 
     #[test]

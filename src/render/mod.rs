@@ -176,7 +176,7 @@ impl Theme {
         let labels = load_labels(site, &dir, builtin)?;
         let mut unusable = HashMap::new();
         loop {
-            let mut tera = Tera::new();
+            let mut tera = new_tera();
             tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix.clone()])
                 .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
             let mut theme = Theme {
@@ -299,7 +299,7 @@ impl ShortcodeTemplates {
             return Err(problems);
         }
         let labels = load_labels(site, &dir, builtin)?;
-        let mut tera = Tera::new();
+        let mut tera = new_tera();
         tera.set_fallback_prefixes([SITE_TEMPLATES.to_string(), theme_prefix.clone()])
             .map_err(|e| vec![tera_diagnostic(&e, &sources)])?;
         tera.global_context().insert("t", &labels.text);
@@ -323,7 +323,7 @@ impl ShortcodeTemplates {
     /// (loading them reads the theme's labels and parses its templates).
     pub(crate) fn none() -> ShortcodeTemplates {
         ShortcodeTemplates {
-            tera: Tera::new(),
+            tera: new_tera(),
             names: std::collections::BTreeMap::new(),
             sources: HashMap::new(),
         }
@@ -340,6 +340,14 @@ impl ShortcodeTemplates {
 
 /// The theme's labels in the site's language: the built-in theme's, then
 /// the theme folder's `i18n/`, then the site's own `i18n/`, key by key.
+/// A Tera whose autoescaping writes runs of text at once (see
+/// [`crate::text::escape_html_to`]).
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.set_escape_fn(crate::text::escape_html_to);
+    tera
+}
+
 fn load_labels(site: &Site, theme_dir: &Path, builtin: bool) -> Result<i18n::Labels, Vec<Diagnostic>> {
     let on_disk = |dir: &Path| -> Vec<(String, String)> {
         let Ok(entries) = std::fs::read_dir(dir) else {

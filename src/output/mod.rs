@@ -1,17 +1,21 @@
 //! The output tree: where files go, which output folders are allowed, and the
 //! atomic swap that leaves the previous output untouched when a build fails.
 //!
-//! A build writes into a staging folder beside the output (`.public.dossier-new`
-//! for `public/`) and, only when every file is written, exchanges it with the
-//! output in one rename. A build that fails or is killed half-way leaves the
-//! previous output exactly as it was; the leftover staging folder is cleared
-//! by the next build.
+//! A build writes into a staging folder beside the output and, only when
+//! every file is written, exchanges it with the output in one rename (see
+//! [`staging`]). A build that fails or is killed half-way leaves the previous
+//! output exactly as it was.
+
+#[cfg(target_os = "linux")]
+mod beneath;
+mod staging;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
+
+pub(crate) use staging::Staging;
 
 use crate::error::{Diagnostic, Error};
 
@@ -163,11 +167,6 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
     Ok(out)
 }
 
-/// The staging and retired folders that sit beside `out` during a swap.
-fn siblings(out: &Path) -> (PathBuf, PathBuf) {
-    (beside(out, "new"), beside(out, "old"))
-}
-
 /// `.public.dossier-<what>` beside the output `public/`: the only names a
 /// build writes outside its output (staging, retired, stamp, cards cache).
 pub(crate) fn beside(out: &Path, what: &str) -> PathBuf {
@@ -192,118 +191,4 @@ pub(crate) fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Error> {
         )));
     }
     Ok(dir.join(rel_path))
-}
-
-/// A build's new output, written beside the old one until [`Staging::commit`].
-pub(crate) struct Staging {
-    dir: PathBuf,
-    out: PathBuf,
-    retired: PathBuf,
-}
-
-impl Staging {
-    /// Starts a new output for `out`, clearing what a killed build left.
-    pub(crate) fn begin(out: &Path) -> Result<Staging, Error> {
-        let (dir, retired) = siblings(out);
-        if !out.exists() && retired.exists() {
-            // Killed between the two renames of a swap without atomic
-            // exchange: the retired folder is the last good output.
-            std::fs::rename(&retired, out).map_err(|e| Error::io(out, e))?;
-        }
-        for leftover in [&dir, &retired] {
-            if leftover.exists() {
-                remove_tree(leftover)?;
-            }
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(Staging {
-            dir,
-            out: out.to_path_buf(),
-            retired,
-        })
-    }
-
-    /// Writes one file (callable from many threads at once).
-    pub(crate) fn write(&self, f: &RenderedFile) -> Result<(), Error> {
-        let path = inside(&self.dir, &f.path)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
-    }
-
-    pub(crate) fn copy_all(&self, copies: &[Copy]) -> Result<(), Error> {
-        copies.par_iter().try_for_each(|c| {
-            let path = inside(&self.dir, &c.dest)?;
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            match c.builtin {
-                Some(bytes) => std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e)),
-                None => std::fs::copy(&c.source, &path)
-                    .map(|_| ())
-                    .map_err(|e| Error::io(&c.source, e)),
-            }
-        })
-    }
-
-    /// Swaps the new output in (see the module docs).
-    pub(crate) fn commit(self) -> Result<(), Error> {
-        swap(&self.dir, &self.out, &self.retired)
-    }
-
-    /// Throws the new output away; the old one was never touched.
-    pub(crate) fn abort(self) {
-        let _ = remove_tree(&self.dir);
-    }
-}
-
-/// Removes a folder tree, its top-level entries in parallel (an old output
-/// of 10,000 pages is 10,000 folders).
-fn remove_tree(dir: &Path) -> Result<(), Error> {
-    let entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(dir, e)),
-    };
-    entries.par_iter().try_for_each(|p| {
-        let removed = if p.is_dir() && !p.is_symlink() {
-            std::fs::remove_dir_all(p)
-        } else {
-            std::fs::remove_file(p)
-        };
-        removed.map_err(|e| Error::io(p, e))
-    })?;
-    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
-}
-
-/// Puts `staging` in the place of `out`, in one atomic exchange where the
-/// system has one, and removes the previous output.
-fn swap(staging: &Path, out: &Path, retired: &Path) -> Result<(), Error> {
-    if !out.exists() {
-        return std::fs::rename(staging, out).map_err(|e| Error::io(out, e));
-    }
-    if exchange(staging, out).is_err() {
-        // No atomic exchange on this system or file system: two renames.
-        std::fs::rename(out, retired).map_err(|e| Error::io(out, e))?;
-        std::fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
-        // The new output is in place; what is left is tidying, which the
-        // next build finishes if it fails now.
-        let _ = remove_tree(retired);
-        return Ok(());
-    }
-    // After the exchange, `staging` holds the previous output.
-    let _ = remove_tree(staging);
-    Ok(())
-}
-
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
