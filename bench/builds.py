@@ -2,6 +2,7 @@
 """Full builds of dossier and Hugo, side by side on the same pages.
 
 Usage: bench/builds.py [--pages 1000 10000] [--runs 5] [--bin target/release/dossier]
+                       [--search] [--cold]
 
 For each size: generates the corpus with bench/gen_corpus.py (the
 generic flavour for dossier, the hugo flavour for Hugo: the same bodies) on
@@ -10,6 +11,11 @@ both tools in turns (one warm-up each, then --runs each), with peak memory
 from /usr/bin/time -v. Also times a rebuild with nothing changed and a
 one-page edit through `dossier serve` (bench/latency.py). Prints medians, ms
 per page and the dossier/Hugo ratio. A benchmark, not a test.
+
+--search builds dossier's corpus with `search: true`. Every timed build is a
+full one (`--force`); the caches beside the output (search shards, share
+cards) are kept from one run to the next, as they are between an author's
+builds, unless --cold removes them before each run (a first build).
 """
 import argparse
 import os
@@ -55,30 +61,42 @@ def main():
     ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "dossier"))
+    ap.add_argument("--search", action="store_true", help="dossier with search: true")
+    ap.add_argument("--cold", action="store_true", help="remove the caches beside the output before each run")
     args = ap.parse_args()
     if not os.path.exists(args.bin):
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     have_hugo = ensure_hugo()
     hugo_version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1] if have_hugo else "-"
     print(f"Full builds, {os.cpu_count()} cores, source and output on /dev/shm, "
-          f"{args.runs} runs each after a warm-up, medians. Hugo {hugo_version}.")
+          f"{args.runs} runs each after a warm-up, medians. Hugo {hugo_version}."
+          + (" dossier with search on." if args.search else "")
+          + (" Caches removed before each dossier run." if args.cold else ""))
     print()
     print("| pages | tool | median | ms/page | peak memory | dossier/Hugo |")
     print("|---:|---|---:|---:|---:|---:|")
     for n in args.pages:
-        ours = corpus(n)
+        ours = corpus(n, search=args.search)
         out = f"/dev/shm/dossier-bench-out-{n}"
         # --force: every timed run is a full build (an unchanged site is skipped otherwise).
         dossier_cmd = [args.bin, "build", "--force", "--root", ours, "--output", out]
         unchanged_cmd = [args.bin, "build", "--root", ours, "--output", out]
         hugo_src = corpus(n, "hugo") if have_hugo else None
         hugo_cmd = ["hugo", "--quiet", "--destination", f"/dev/shm/hugo-bench-out-{n}"] if have_hugo else None
-        timed(dossier_cmd)
+        caches = [os.path.join("/dev/shm", f".dossier-bench-out-{n}.dossier-{c}") for c in ("search", "cards", "images")]
+
+        def dossier_run():
+            if args.cold:
+                for c in caches:
+                    shutil.rmtree(c, ignore_errors=True)
+            return timed(dossier_cmd)
+
+        dossier_run()
         if have_hugo:
             timed(hugo_cmd, cwd=hugo_src)
         d_runs, h_runs = [], []
         for _ in range(args.runs):
-            d_runs.append(timed(dossier_cmd))
+            d_runs.append(dossier_run())
             if have_hugo:
                 h_runs.append(timed(hugo_cmd, cwd=hugo_src))
         d = statistics.median(w for w, _ in d_runs)

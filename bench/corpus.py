@@ -11,7 +11,9 @@ REPO = os.path.dirname(HERE)
 GEN = os.path.join(HERE, "gen_corpus.py")
 
 
-def corpus(n, flavor="generic"):
+def corpus(n, flavor="generic", search=False):
+    """The corpus of `n` pages; with `search`, dossier's with `search: true`
+    in its site.yaml (a copy beside the plain one)."""
     out = f"/dev/shm/dossier-bench-{flavor}-{n}"
     if not os.path.isdir(os.path.join(out, "content")):
         shutil.rmtree(out, ignore_errors=True)
@@ -20,4 +22,10 @@ def corpus(n, flavor="generic"):
     if flavor == "generic":
         shutil.rmtree(os.path.join(out, "themes"), ignore_errors=True)
         shutil.copytree(os.path.join(REPO, "themes"), os.path.join(out, "themes"))
+    if search:
+        plain, out = out, f"/dev/shm/dossier-bench-{flavor}-search-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(plain, out)
+        with open(os.path.join(out, "site.yaml"), "w") as f:
+            f.write("search: true\n")
     return out

@@ -59,53 +59,60 @@ impl Tree {
 
     /// Removes the file `rel` if it is a file (or a link) of the tree; a
     /// folder there is left, and so is anything behind a link.
-    pub(super) fn remove_file(&self, rel: &str) {
-        let (parent, name) = split(rel);
-        if let Ok(folder) = resolve(&self.fd, parent, OFlags::DIRECTORY | OFlags::RDONLY) {
+    pub(super) fn remove_file(&self, rel: &Path) {
+        if let Some((folder, name)) = self.parent_of(rel) {
             let _ = unlinkat(&folder, name, AtFlags::empty());
         }
     }
 
     /// Removes the folder `rel` if it is empty.
-    pub(super) fn remove_empty_folder(&self, rel: &str) {
-        let (parent, name) = split(rel);
-        if let Ok(folder) = resolve(&self.fd, parent, OFlags::DIRECTORY | OFlags::RDONLY) {
+    pub(super) fn remove_empty_folder(&self, rel: &Path) {
+        if let Some((folder, name)) = self.parent_of(rel) {
             let _ = unlinkat(&folder, name, AtFlags::REMOVEDIR);
         }
     }
 
+    /// The folder holding `rel`, reached without a link, and `rel`'s name.
+    fn parent_of<'a>(&self, rel: &'a Path) -> Option<(OwnedFd, &'a std::ffi::OsStr)> {
+        let name = rel.file_name()?;
+        let parent = rel
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let flags = OFlags::DIRECTORY | OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let folder = openat2(&self.fd, parent, flags, Mode::empty(), beneath()).ok()?;
+        Some((folder, name))
+    }
+
     /// The folder `rel`, made (with its parents) where missing; a file or a
-    /// link where one of them goes is removed first.
+    /// link where one of them goes is removed first. Other threads make
+    /// folders at the same time: one made meanwhile is used, never removed.
     fn folder(&self, rel: &str) -> std::io::Result<OwnedFd> {
         let mut at = resolve(&self.fd, ".", OFlags::DIRECTORY | OFlags::RDONLY)?;
-        let mut done = String::new();
         for name in rel.split('/').filter(|n| !n.is_empty()) {
             let next = match resolve(&at, name, OFlags::DIRECTORY | OFlags::RDONLY) {
                 Ok(fd) => fd,
                 Err(e) => {
                     if e.kind() != std::io::ErrorKind::NotFound {
-                        self.clear(&at, &done, name)?;
+                        unlink_unless_folder(&at, name)?;
                     }
-                    mkdirat(&at, name, Mode::from_raw_mode(0o755))?;
+                    match mkdirat(&at, name, Mode::from_raw_mode(0o755)) {
+                        Ok(()) | Err(Errno::EXIST) => {}
+                        Err(e) => return Err(e.into()),
+                    }
                     resolve(&at, name, OFlags::DIRECTORY | OFlags::RDONLY)?
                 }
-            };
-            done = if done.is_empty() {
-                name.to_string()
-            } else {
-                format!("{done}/{name}")
             };
             at = next;
         }
         Ok(at)
     }
 
-    /// Removes what is at `name` in `folder` (the tree's `parent`): a file
-    /// or a link, or a whole folder.
+    /// Removes what is at `name` in `folder` (the tree's `parent`) for a
+    /// file to go there: a file or a link, or a whole folder of the kept tree.
     fn clear(&self, folder: &OwnedFd, parent: &str, name: &str) -> std::io::Result<()> {
         match unlinkat(folder, name, AtFlags::empty()) {
-            Ok(()) => Ok(()),
-            Err(Errno::NOENT) => Ok(()),
+            Ok(()) | Err(Errno::NOENT) => Ok(()),
             Err(Errno::ISDIR) | Err(Errno::PERM) => {
                 // `parent` was reached without a link, so its path is the
                 // tree's own; `remove_dir_all` does not follow links inside.
@@ -116,17 +123,29 @@ impl Tree {
     }
 }
 
+/// Removes a file or a link at `name` in `folder`; a folder stays.
+fn unlink_unless_folder(folder: &OwnedFd, name: &str) -> std::io::Result<()> {
+    match unlinkat(folder, name, AtFlags::empty()) {
+        Ok(()) | Err(Errno::NOENT) | Err(Errno::ISDIR) | Err(Errno::PERM) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn resolve(at: &OwnedFd, rel: &str, flags: OFlags) -> std::io::Result<OwnedFd> {
     let rel = if rel.is_empty() { "." } else { rel };
-    let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
     openat2(
         at,
         rel,
         flags | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::empty(),
-        resolve,
+        beneath(),
     )
     .map_err(IoError::from)
+}
+
+/// Paths stay inside the tree and follow no link.
+fn beneath() -> ResolveFlags {
+    ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS
 }
 
 /// `("a/b", "c")` for `a/b/c`; `("", "c")` for `c`.

@@ -6,10 +6,11 @@
 //! folder was, and it stays there: the next build writes over it. Writing
 //! over a file costs less than making a new one and deleting the old: at
 //! 10,000 pages, deleting the old tree and making every folder again was a
-//! fifth of a full build. What the kept tree holds is listed beside it
-//! (`.public.dossier-new-files`), so the files a build does not write again
-//! are removed before the swap without walking the tree; a tree without a
-//! list (a build killed half-way, or an older dossier's) is removed whole.
+//! fifth of a full build. What the kept tree holds is found by walking it on
+//! a thread of its own while the build renders (it may hold files put into
+//! the output by hand or by `serve --output`), and whatever the build does
+//! not write again is removed before the swap, so the output is always
+//! exactly what the build wrote.
 //!
 //! Nothing outside the staging folder is ever written through: a kept file
 //! with other hard links (a snapshot made with `cp -al`, say) is replaced by
@@ -33,8 +34,9 @@ pub(crate) struct Staging {
     dir: PathBuf,
     out: PathBuf,
     retired: PathBuf,
-    /// What the staging folder held when the build began (a previous output).
-    kept: HashSet<String>,
+    /// What the staging folder held when the build began (a previous
+    /// output), being found out on a thread of its own.
+    kept: Option<std::thread::JoinHandle<Result<Kept, String>>>,
     /// What this build wrote, relative and `/`-separated.
     written: Mutex<Vec<String>>,
     /// The kept tree, when the build writes over one.
@@ -56,8 +58,8 @@ impl Tree {
     fn empty_file(&self, _: &str) -> std::io::Result<File> {
         Err(std::io::ErrorKind::Unsupported.into())
     }
-    fn remove_file(&self, _: &str) {}
-    fn remove_empty_folder(&self, _: &str) {}
+    fn remove_file(&self, _: &Path) {}
+    fn remove_empty_folder(&self, _: &Path) {}
 }
 
 /// The staging and retired folders that sit beside `out` during a swap.
@@ -65,14 +67,16 @@ fn siblings(out: &Path) -> (PathBuf, PathBuf) {
     (beside(out, "new"), beside(out, "old"))
 }
 
-/// The lists of files: of the output, and of the tree kept in the staging folder.
-fn lists(out: &Path) -> (PathBuf, PathBuf) {
-    (beside(out, "files"), beside(out, "new-files"))
+/// The files (and links) and folders of a kept tree, relative to it.
+#[derive(Default)]
+struct Kept {
+    files: Vec<PathBuf>,
+    folders: Vec<PathBuf>,
 }
 
 impl Staging {
-    /// Starts a new output for `out` in the staging folder, reusing the
-    /// previous output kept there when its list says what it holds.
+    /// Starts a new output for `out` in the staging folder, writing over
+    /// the previous output kept there.
     pub(crate) fn begin(out: &Path) -> Result<Staging, Error> {
         let (dir, retired) = siblings(out);
         if !out.exists() && retired.exists() {
@@ -83,20 +87,16 @@ impl Staging {
         if retired.exists() {
             remove_tree(&retired)?;
         }
-        let (_, kept_list) = lists(out);
-        let listed = read_list(&kept_list).filter(|files| !files.is_empty() && dir.is_dir());
-        let (kept, tree) = match listed.and_then(|files| Some((files, Tree::open(&dir)?))) {
-            Some((files, tree)) => (files, Some(tree)),
-            None => {
-                // What it holds is not known, or cannot be written over
-                // safely here: start afresh.
-                remove_tree(&dir)?;
-                (HashSet::new(), None)
-            }
-        };
-        // From here on the tree changes; a build killed now leaves it unlisted.
-        remove_if_there(&kept_list)?;
+        let tree = dir.is_dir().then(|| Tree::open(&dir)).flatten();
+        if tree.is_none() {
+            // Cannot be written over safely here: start afresh.
+            remove_tree(&dir)?;
+        }
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let kept = tree.is_some().then(|| {
+            let dir = dir.clone();
+            std::thread::spawn(move || walk(&dir))
+        });
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -147,77 +147,65 @@ impl Staging {
 
     /// Removes what the kept tree held and this build did not write, swaps
     /// the new output in, and keeps the previous one for the next build.
-    /// The lists only save work: one missing or unwritten costs the next
-    /// build a fresh tree, never a wrong one.
-    pub(crate) fn commit(self) -> Result<(), Error> {
-        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let written: HashSet<String> = written.into_iter().collect();
-        if let Some(tree) = &self.tree {
-            remove_unwritten(tree, self.kept.difference(&written));
+    pub(crate) fn commit(mut self) -> Result<(), Error> {
+        if let (Some(tree), Some(kept)) = (&self.tree, self.kept.take()) {
+            let kept = (kept.join())
+                .unwrap_or_else(|_| Err("the walk stopped".into()))
+                .map_err(|e| {
+                    Error::Runtime(format!(
+                        "could not read {}: {e}; delete it and build again",
+                        self.dir.display()
+                    ))
+                })?;
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            remove_unwritten(tree, &kept, &written);
         }
-        let (out_list, kept_list) = lists(&self.out);
-        let previous = read_list(&out_list);
-        remove_if_there(&out_list)?;
-        if swap(&self.dir, &self.out, &self.retired)?
-            && let Some(previous) = previous
-        {
-            let _ = write_list(&kept_list, &previous);
-        }
-        let _ = write_list(&out_list, &written);
-        Ok(())
+        swap(&self.dir, &self.out, &self.retired)
     }
 
-    /// Leaves the previous output untouched; the staging folder is listed
-    /// as it is now, for the next build to reuse.
-    pub(crate) fn abort(self) {
-        let mut files = self.kept;
-        files.extend(self.written.into_inner().unwrap_or_else(|e| e.into_inner()));
-        let _ = write_list(&lists(&self.out).1, &files);
+    /// Leaves the previous output untouched (the next build writes over
+    /// what this one left in the staging folder).
+    pub(crate) fn abort(mut self) {
+        if let Some(kept) = self.kept.take() {
+            let _ = kept.join();
+        }
     }
 }
 
-/// Removes the files `gone` of the kept tree, then the folders they leave
-/// empty. A folder where such a file was is this build's: it stays.
-fn remove_unwritten<'a>(tree: &Tree, gone: impl Iterator<Item = &'a String>) {
-    let mut folders = HashSet::new();
-    for rel in gone {
-        tree.remove_file(rel);
-        let mut parent = rel.as_str();
-        while let Some((up, _)) = parent.rsplit_once('/') {
-            folders.insert(up);
-            parent = up;
+/// What the kept tree `dir` holds (links not followed). A folder that
+/// vanishes while it is read was cleared by the build: not an error.
+fn walk(dir: &Path) -> Result<Kept, String> {
+    let mut kept = Kept::default();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => continue,
+            Err(e) => return Err(e.to_string()),
+        };
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
+        match entry.file_type().is_dir() {
+            true => kept.folders.push(rel),
+            false => kept.files.push(rel),
         }
     }
-    // Deepest first; a folder still holding something stays.
-    let mut folders: Vec<&str> = folders.into_iter().collect();
-    folders.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
-    for folder in folders {
+    Ok(kept)
+}
+
+/// Removes the files of the kept tree this build did not write, then its
+/// folders that hold nothing this build wrote (deepest first).
+fn remove_unwritten(tree: &Tree, kept: &Kept, written: &[String]) {
+    let written_files: HashSet<&Path> = written.iter().map(Path::new).collect();
+    let written_folders: HashSet<&Path> = (written_files.iter()).flat_map(|f| f.ancestors().skip(1)).collect();
+    for file in kept.files.iter().filter(|f| !written_files.contains(f.as_path())) {
+        tree.remove_file(file);
+    }
+    let mut gone: Vec<&PathBuf> = (kept.folders.iter())
+        .filter(|f| !written_folders.contains(f.as_path()))
+        .collect();
+    gone.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in gone {
         tree.remove_empty_folder(folder);
     }
-}
-
-fn remove_if_there(path: &Path) -> Result<(), Error> {
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e)),
-        Ok(_) => std::fs::remove_file(path).map_err(|e| Error::io(path, e)),
-        Err(_) => Ok(()),
-    }
-}
-
-/// A list of files: relative paths, each ended by a NUL (which no file name holds).
-fn read_list(path: &Path) -> Option<HashSet<String>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let body = text.strip_suffix('\0').or(text.is_empty().then_some(""))?;
-    Some(body.split('\0').filter(|s| !s.is_empty()).map(str::to_string).collect())
-}
-
-fn write_list(path: &Path, files: &HashSet<String>) -> Result<(), Error> {
-    let mut text = String::new();
-    for f in files {
-        text.push_str(f);
-        text.push('\0');
-    }
-    std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
 /// Removes a folder tree, its top-level entries in parallel (an old output
@@ -244,20 +232,19 @@ fn remove_tree(dir: &Path) -> Result<(), Error> {
 }
 
 /// Puts `staging` in the place of `out`, in one atomic exchange where the
-/// system has one. Returns whether the previous output is now in `staging`.
-fn swap(staging: &Path, out: &Path, retired: &Path) -> Result<bool, Error> {
+/// system has one; the previous output is left in `staging`.
+fn swap(staging: &Path, out: &Path, retired: &Path) -> Result<(), Error> {
     if !out.exists() {
-        std::fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
-        return Ok(false);
+        return std::fs::rename(staging, out).map_err(|e| Error::io(out, e));
     }
     if exchange(staging, out).is_err() {
         // No atomic exchange on this system or file system: two renames,
         // then the previous output goes where the next build looks for it.
         std::fs::rename(out, retired).map_err(|e| Error::io(out, e))?;
         std::fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
-        return Ok(std::fs::rename(retired, staging).is_ok());
+        let _ = std::fs::rename(retired, staging);
     }
-    Ok(true)
+    Ok(())
 }
 
 #[cfg(target_os = "linux")]
@@ -330,9 +317,31 @@ mod tests {
             build(&out, files);
             assert_eq!(tree(&out), fresh(files), "build {}", n + 1);
         }
-        // The previous output is kept, listed, for the next build.
+        // The previous output is kept for the next build.
         assert_eq!(tree(&beside(&out, "new")), fresh(builds[3]));
-        assert_eq!(read_list(&beside(&out, "new-files")).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn threads_making_the_same_folders_at_once_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // The kept tree will have files where the new folders go.
+        build(&out, &[("d0", "file"), ("d1/sub", "file")]);
+        build(&out, &[("x.html", "x")]);
+        let names: Vec<String> = (0..400).map(|i| format!("d{}/sub/deeper/f{i}.html", i % 4)).collect();
+        let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "text")).collect();
+        for _ in 0..3 {
+            let staging = Staging::begin(&out).unwrap();
+            files.par_iter().for_each(|(path, text)| {
+                let f = RenderedFile {
+                    path: path.to_string(),
+                    bytes: text.as_bytes().to_vec(),
+                };
+                staging.write(&f).unwrap();
+            });
+            staging.commit().unwrap();
+            assert_eq!(tree(&out), fresh(&files));
+        }
     }
 
     #[test]
@@ -371,20 +380,24 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_tree_without_its_list_is_started_afresh() {
+    fn files_put_into_an_output_by_hand_do_not_come_back() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         build(&out, &[("a.html", "1")]);
+        // Added to the output (by hand, or by `serve --output`), then to the kept tree.
+        std::fs::write(out.join("extra.html"), "?").unwrap();
+        std::fs::create_dir_all(out.join("deep/er")).unwrap();
+        std::fs::write(out.join("deep/er/x.html"), "?").unwrap();
         build(&out, &[("a.html", "2")]);
-        // As a build killed half-way leaves it: unlisted, holding a stray file.
-        std::fs::remove_file(beside(&out, "new-files")).unwrap();
         std::fs::write(beside(&out, "new").join("stray.html"), "?").unwrap();
         build(&out, &[("a.html", "3")]);
         assert_eq!(tree(&out), fresh(&[("a.html", "3")]));
+        build(&out, &[("a.html", "4")]);
+        assert_eq!(tree(&out), fresh(&[("a.html", "4")]));
     }
 
     #[test]
-    fn an_aborted_build_leaves_the_output_and_lists_what_it_wrote() {
+    fn an_aborted_build_leaves_the_output_and_the_next_clears_what_it_wrote() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         build(&out, &[("a.html", "1")]);
