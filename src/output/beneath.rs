@@ -26,7 +26,7 @@ impl Tree {
     pub(super) fn open(root: &Path) -> Option<Tree> {
         let fd = rustix::fs::open(
             root,
-            OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC,
+            OFlags::DIRECTORY | OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
             Mode::empty(),
         )
         .ok()?;
@@ -42,7 +42,9 @@ impl Tree {
     /// one no other name shares (a hard link elsewhere would change too),
     /// else a new one, clearing whatever stands in its way.
     pub(super) fn empty_file(&self, rel: &str) -> std::io::Result<File> {
-        if let Ok(fd) = resolve(&self.fd, rel, OFlags::WRONLY) {
+        // Non-blocking: opening a named pipe someone left there would
+        // otherwise wait for a reader for ever.
+        if let Ok(fd) = resolve(&self.fd, rel, OFlags::WRONLY | OFlags::NONBLOCK) {
             let file = File::from(fd);
             if file.metadata().is_ok_and(|m| m.is_file() && !shared(&m)) {
                 file.set_len(0)?;

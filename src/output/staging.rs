@@ -173,13 +173,20 @@ impl Staging {
 }
 
 /// What the kept tree `dir` holds (links not followed). A folder that
-/// vanishes while it is read was cleared by the build: not an error.
+/// vanishes (or becomes a file) while it is read was cleared by the build,
+/// which writes at the same time: not an error.
 fn walk(dir: &Path) -> Result<Kept, String> {
+    use std::io::ErrorKind::{NotADirectory, NotFound};
     let mut kept = Kept::default();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = match entry {
             Ok(e) => e,
-            Err(e) if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => continue,
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|io| matches!(io.kind(), NotFound | NotADirectory)) =>
+            {
+                continue;
+            }
             Err(e) => return Err(e.to_string()),
         };
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
@@ -211,6 +218,10 @@ fn remove_unwritten(tree: &Tree, kept: &Kept, written: &[String]) {
 /// Removes a folder tree, its top-level entries in parallel (an old output
 /// of 10,000 pages is 10,000 folders).
 fn remove_tree(dir: &Path) -> Result<(), Error> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        // A link (or a file) where the folder goes: removed, not followed.
+        return std::fs::remove_file(dir).map_err(|e| Error::io(dir, e));
+    }
     // The entry's type comes with the listing (no `stat` per entry); a
     // symbolic link is removed, never followed.
     let entries: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
@@ -394,6 +405,32 @@ mod tests {
         assert_eq!(tree(&out), fresh(&[("a.html", "3")]));
         build(&out, &[("a.html", "4")]);
         assert_eq!(tree(&out), fresh(&[("a.html", "4")]));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_staging_folder_that_is_a_link_or_holds_a_pipe_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("keep.html"), "keep").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, beside(&out, "new")).unwrap();
+        build(&out, &[("a.html", "1")]);
+        build(&out, &[("a.html", "2")]);
+        assert_eq!(std::fs::read_to_string(elsewhere.join("keep.html")).unwrap(), "keep");
+        // A named pipe in the kept tree where a file goes: replaced, no wait.
+        let pipe = beside(&out, "new").join("a.html");
+        std::fs::remove_file(&pipe).unwrap();
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&pipe)
+                .status()
+                .unwrap()
+                .success()
+        );
+        build(&out, &[("a.html", "3")]);
+        assert_eq!(tree(&out), fresh(&[("a.html", "3")]));
     }
 
     #[test]
