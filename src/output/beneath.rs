@@ -4,8 +4,11 @@
 //! someone may have linked `public/uploads` to a folder of their own to
 //! preview it. Every path in it is therefore resolved by the kernel with no
 //! symbolic link followed and no way out of the tree (`openat2` with
-//! `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`, Linux 5.6 and later): a link is
-//! removed as an obstacle, never written or deleted through.
+//! `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV`, Linux 5.6 and
+//! later): a link is removed as an obstacle, never written or deleted
+//! through, and a folder mounted into it stops the build with its path.
+//! New files and folders get the modes a fresh tree's would (0666 and 0777
+//! less the umask).
 
 use std::fs::File;
 use std::io::Error as IoError;
@@ -55,22 +58,30 @@ impl Tree {
         let folder = self.folder(parent)?;
         self.clear(&folder, parent, name)?;
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let fd = rustix::fs::openat(&folder, name, flags, Mode::from_raw_mode(0o644))?;
+        let fd = rustix::fs::openat(&folder, name, flags, Mode::from_raw_mode(0o666))?;
         Ok(File::from(fd))
     }
 
     /// Removes the file `rel` if it is a file (or a link) of the tree; a
-    /// folder there is left, and so is anything behind a link.
-    pub(super) fn remove_file(&self, rel: &Path) {
-        if let Some((folder, name)) = self.parent_of(rel) {
-            let _ = unlinkat(&folder, name, AtFlags::empty());
+    /// folder there (this build's) is left, and so is anything behind a link.
+    pub(super) fn remove_file(&self, rel: &Path) -> std::io::Result<()> {
+        let Some((folder, name)) = self.parent_of(rel) else {
+            return Ok(());
+        };
+        match unlinkat(&folder, name, AtFlags::empty()) {
+            Ok(()) | Err(Errno::NOENT | Errno::NOTDIR | Errno::ISDIR) => Ok(()),
+            Err(e) => Err(e.into()),
         }
     }
 
     /// Removes the folder `rel` if it is empty.
-    pub(super) fn remove_empty_folder(&self, rel: &Path) {
-        if let Some((folder, name)) = self.parent_of(rel) {
-            let _ = unlinkat(&folder, name, AtFlags::REMOVEDIR);
+    pub(super) fn remove_empty_folder(&self, rel: &Path) -> std::io::Result<()> {
+        let Some((folder, name)) = self.parent_of(rel) else {
+            return Ok(());
+        };
+        match unlinkat(&folder, name, AtFlags::REMOVEDIR) {
+            Ok(()) | Err(Errno::NOENT | Errno::NOTDIR | Errno::NOTEMPTY) => Ok(()),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -98,7 +109,7 @@ impl Tree {
                     if e.kind() != std::io::ErrorKind::NotFound {
                         unlink_unless_folder(&at, name)?;
                     }
-                    match mkdirat(&at, name, Mode::from_raw_mode(0o755)) {
+                    match mkdirat(&at, name, Mode::from_raw_mode(0o777)) {
                         Ok(()) | Err(Errno::EXIST) => {}
                         Err(e) => return Err(e.into()),
                     }
@@ -145,9 +156,10 @@ fn resolve(at: &OwnedFd, rel: &str, flags: OFlags) -> std::io::Result<OwnedFd> {
     .map_err(IoError::from)
 }
 
-/// Paths stay inside the tree and follow no link.
+/// Paths stay inside the tree, follow no link and cross no mount point
+/// (a folder mounted into an output is not the build's to write).
 fn beneath() -> ResolveFlags {
-    ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS
+    ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_XDEV
 }
 
 /// `("a/b", "c")` for `a/b/c`; `("", "c")` for `c`.

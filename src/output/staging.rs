@@ -41,6 +41,9 @@ pub(crate) struct Staging {
     written: Mutex<Vec<String>>,
     /// The kept tree, when the build writes over one.
     tree: Option<Tree>,
+    /// Held until the swap: two builds into one output at once would
+    /// write over each other's staging folder.
+    _lock: File,
 }
 
 #[cfg(target_os = "linux")]
@@ -58,8 +61,12 @@ impl Tree {
     fn empty_file(&self, _: &str) -> std::io::Result<File> {
         Err(std::io::ErrorKind::Unsupported.into())
     }
-    fn remove_file(&self, _: &Path) {}
-    fn remove_empty_folder(&self, _: &Path) {}
+    fn remove_file(&self, _: &Path) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn remove_empty_folder(&self, _: &Path) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The staging and retired folders that sit beside `out` during a swap.
@@ -79,6 +86,7 @@ impl Staging {
     /// the previous output kept there.
     pub(crate) fn begin(out: &Path) -> Result<Staging, Error> {
         let (dir, retired) = siblings(out);
+        let lock = lock(out)?;
         if !out.exists() && retired.exists() {
             // Killed between the two renames of a swap without atomic
             // exchange: the retired folder is the last good output.
@@ -104,6 +112,7 @@ impl Staging {
             kept,
             written: Mutex::new(Vec::new()),
             tree,
+            _lock: lock,
         })
     }
 
@@ -115,12 +124,15 @@ impl Staging {
 
     pub(crate) fn copy_all(&self, copies: &[Copy]) -> Result<(), Error> {
         copies.par_iter().try_for_each(|c| {
-            let (_, mut file) = self.file(&c.dest)?;
-            let copied = match c.builtin {
-                Some(bytes) => file.write_all(bytes),
-                None => File::open(&c.source).and_then(|mut from| std::io::copy(&mut from, &mut file).map(|_| ())),
+            let (path, mut file) = self.file(&c.dest)?;
+            let Some(bytes) = c.builtin else {
+                let mut from = File::open(&c.source).map_err(|e| Error::io(&c.source, e))?;
+                std::io::copy(&mut from, &mut file).map_err(|e| Error::io(&path, e))?;
+                // As `fs::copy` does: the copy has the source's permissions.
+                let permissions = from.metadata().map_err(|e| Error::io(&c.source, e))?.permissions();
+                return file.set_permissions(permissions).map_err(|e| Error::io(&path, e));
             };
-            copied.map_err(|e| Error::io(&c.source, e))
+            file.write_all(bytes).map_err(|e| Error::io(&path, e))
         })
     }
 
@@ -158,7 +170,7 @@ impl Staging {
                     ))
                 })?;
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            remove_unwritten(tree, &kept, &written);
+            remove_unwritten(&self.dir, tree, &kept, &written)?;
         }
         swap(&self.dir, &self.out, &self.retired)
     }
@@ -172,13 +184,34 @@ impl Staging {
     }
 }
 
+/// The lock of the output `out` (`.public.dossier-lock`), or an error
+/// saying another build holds it.
+fn lock(out: &Path) -> Result<File, Error> {
+    let path = beside(out, "lock");
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let file = (std::fs::OpenOptions::new().create(true).truncate(false).write(true))
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Runtime(format!(
+            "another dossier build is writing {} (it holds {}): wait for it to finish",
+            out.display(),
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    }
+}
+
 /// What the kept tree `dir` holds (links not followed). A folder that
 /// vanishes (or becomes a file) while it is read was cleared by the build,
 /// which writes at the same time: not an error.
 fn walk(dir: &Path) -> Result<Kept, String> {
     use std::io::ErrorKind::{NotADirectory, NotFound};
     let mut kept = Kept::default();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).same_file_system(true) {
         let entry = match entry {
             Ok(e) => e,
             Err(e)
@@ -199,20 +232,23 @@ fn walk(dir: &Path) -> Result<Kept, String> {
 }
 
 /// Removes the files of the kept tree this build did not write, then its
-/// folders that hold nothing this build wrote (deepest first).
-fn remove_unwritten(tree: &Tree, kept: &Kept, written: &[String]) {
+/// folders that hold nothing this build wrote (deepest first). One that
+/// cannot be removed fails the build: it would be published.
+fn remove_unwritten(dir: &Path, tree: &Tree, kept: &Kept, written: &[String]) -> Result<(), Error> {
     let written_files: HashSet<&Path> = written.iter().map(Path::new).collect();
     let written_folders: HashSet<&Path> = (written_files.iter()).flat_map(|f| f.ancestors().skip(1)).collect();
     for file in kept.files.iter().filter(|f| !written_files.contains(f.as_path())) {
-        tree.remove_file(file);
+        tree.remove_file(file).map_err(|e| Error::io(&dir.join(file), e))?;
     }
     let mut gone: Vec<&PathBuf> = (kept.folders.iter())
         .filter(|f| !written_folders.contains(f.as_path()))
         .collect();
     gone.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
     for folder in gone {
-        tree.remove_empty_folder(folder);
+        tree.remove_empty_folder(folder)
+            .map_err(|e| Error::io(&dir.join(folder), e))?;
     }
+    Ok(())
 }
 
 /// Removes a folder tree, its top-level entries in parallel (an old output
@@ -431,6 +467,21 @@ mod tests {
         );
         build(&out, &[("a.html", "3")]);
         assert_eq!(tree(&out), fresh(&[("a.html", "3")]));
+    }
+
+    #[test]
+    fn a_second_build_into_the_same_output_at_once_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "1")]);
+        let first = Staging::begin(&out).unwrap();
+        let Err(e) = Staging::begin(&out) else {
+            panic!("two builds at once")
+        };
+        assert!(e.to_string().contains("another dossier build is writing"), "{e}");
+        first.abort();
+        build(&out, &[("a.html", "2")]);
+        assert_eq!(tree(&out), fresh(&[("a.html", "2")]));
     }
 
     #[test]
