@@ -347,8 +347,8 @@ const CITE_SCHEME: &str = "dossier-cite:";
 /// The words of `text`, as `split_whitespace` counts them. Counting is a
 /// twentieth of a 10,000-page build if done a character at a time: ASCII
 /// text (nearly all of it) is counted as the places where a space is
-/// followed by a non-space, byte pairs without a running state, which the
-/// compiler turns into vector instructions.
+/// followed by a non-space: byte pairs without a running state, which the
+/// compiler can vectorise.
 fn word_count(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();

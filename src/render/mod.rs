@@ -338,8 +338,6 @@ impl ShortcodeTemplates {
     }
 }
 
-/// The theme's labels in the site's language: the built-in theme's, then
-/// the theme folder's `i18n/`, then the site's own `i18n/`, key by key.
 /// A Tera whose autoescaping writes runs of text at once (see
 /// [`crate::text::escape_html_to`]).
 fn new_tera() -> Tera {
@@ -348,6 +346,8 @@ fn new_tera() -> Tera {
     tera
 }
 
+/// The theme's labels in the site's language: the built-in theme's, then
+/// the theme folder's `i18n/`, then the site's own `i18n/`, key by key.
 fn load_labels(site: &Site, theme_dir: &Path, builtin: bool) -> Result<i18n::Labels, Vec<Diagnostic>> {
     let on_disk = |dir: &Path| -> Vec<(String, String)> {
         let Ok(entries) = std::fs::read_dir(dir) else {
