@@ -13,6 +13,7 @@
 use std::fs::File;
 use std::io::Error as IoError;
 use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use rustix::fs::{AtFlags, Mode, OFlags, ResolveFlags, mkdirat, openat2, unlinkat};
@@ -126,14 +127,36 @@ impl Tree {
     fn clear(&self, folder: &OwnedFd, parent: &str, name: &str) -> std::io::Result<()> {
         match unlinkat(folder, name, AtFlags::empty()) {
             Ok(()) | Err(Errno::NOENT) => Ok(()),
-            Err(Errno::ISDIR) | Err(Errno::PERM) => {
-                // `parent` was reached without a link, so its path is the
-                // tree's own; `remove_dir_all` does not follow links inside.
-                std::fs::remove_dir_all(self.root.join(parent).join(name))
-            }
+            Err(Errno::ISDIR) | Err(Errno::PERM) => remove_folder_at(folder, name.as_ref()).map_err(|e| {
+                let path = self.root.join(parent).join(name);
+                IoError::new(e.kind(), format!("{}: {e}", path.display()))
+            }),
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Removes the folder `name` in `folder` and all it holds, each step
+/// through the open folder above it: no link followed, no mount entered.
+fn remove_folder_at(folder: &OwnedFd, name: &std::ffi::OsStr) -> std::io::Result<()> {
+    let flags = OFlags::DIRECTORY | OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let inner = openat2(folder, name, flags, Mode::empty(), beneath())?;
+    for entry in rustix::fs::Dir::read_from(&inner)? {
+        let entry = entry?;
+        let child = std::ffi::OsStr::from_bytes(entry.file_name().to_bytes());
+        if child == "." || child == ".." {
+            continue;
+        }
+        // A file system that does not say an entry's type says so on unlink.
+        match entry.file_type() {
+            rustix::fs::FileType::Directory => remove_folder_at(&inner, child)?,
+            _ => match unlinkat(&inner, child, AtFlags::empty()) {
+                Err(Errno::ISDIR) => remove_folder_at(&inner, child)?,
+                other => other?,
+            },
+        }
+    }
+    Ok(unlinkat(folder, name, AtFlags::REMOVEDIR)?)
 }
 
 /// Removes a file or a link at `name` in `folder`; a folder stays.

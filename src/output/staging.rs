@@ -194,15 +194,21 @@ fn lock(out: &Path) -> Result<File, Error> {
     let file = (std::fs::OpenOptions::new().create(true).truncate(false).write(true))
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Runtime(format!(
-            "another dossier build is writing {} (it holds {}): wait for it to finish",
-            out.display(),
-            path.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    // A lock can outlive its build by a moment: a process forked at that
+    // moment (to run another program) holds it until that program starts.
+    // So a held lock is tried again for two seconds before it is an error.
+    for _ in 0..100 {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
     }
+    Err(Error::Runtime(format!(
+        "another dossier build is writing {} (it holds {}): wait for it to finish",
+        out.display(),
+        path.display()
+    )))
 }
 
 /// What the kept tree `dir` holds (links not followed). A folder that
