@@ -150,14 +150,7 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Vec<u8> {
 /// Removes from the cache folder `dir` every card but those named by `keep`
 /// (their [`Card::key`]s), so that it holds the cards of the last build only.
 pub(crate) fn prune(dir: &Path, keep: &std::collections::HashSet<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let key = name.strip_suffix(".png").unwrap_or("");
-        if !keep.contains(key) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    crate::output::keep_only(dir, ".png", keep);
 }
 
 /// The embedded fonts, loaded once.

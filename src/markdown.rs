@@ -193,7 +193,9 @@ fn is_internal_md(dest: &str) -> bool {
     !has_scheme && !path.starts_with("//") && (path.ends_with(".md") || dest.starts_with("@/"))
 }
 
-fn options() -> Options {
+/// The extensions pages are rendered with (the shortcode parser asks with
+/// the same ones where code is).
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

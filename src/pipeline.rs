@@ -177,9 +177,15 @@ pub(crate) fn data_files(site: &Site, offers: Offers) -> Vec<DataFile> {
         all.push(DataFile::Redirects);
     }
     all.extend(aliases);
-    all.push(DataFile::SiteCard);
-    all.extend(site.page_ids().filter(|&p| site.draws_card(p)).map(DataFile::Card));
+    all.extend(card_files(site));
     all
+}
+
+/// The share cards among the data files: the site's, and each page's that
+/// draws its own.
+fn card_files(site: &Site) -> impl Iterator<Item = DataFile> + '_ {
+    let own = site.page_ids().filter(|&p| site.draws_card(p)).map(DataFile::Card);
+    std::iter::once(DataFile::SiteCard).chain(own)
 }
 
 /// Does the build write `robots.txt`? Not when the site (or its theme
@@ -533,7 +539,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
                     // The search cache keeps this build's shards, no others.
                     crate::search::prune(&search, &index.keys);
                     // The cache keeps the cards of this build, no others.
-                    let keep = (data_files(&site, theme.offers(&site)).into_iter())
+                    let keep = card_files(&site)
                         .filter_map(|which| card(&site, which).map(|c| c.key()))
                         .collect();
                     crate::cards::prune(&cards, &keep);

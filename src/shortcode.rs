@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag};
 
 /// Bodies nested deeper than this are an error: the renderer recurses once per
 /// level (parsing each body again), so the depth bounds its work and its stack.
@@ -149,19 +149,9 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// The extensions `markdown.rs` renders with: they decide what is code.
-fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// The byte ranges of code spans and code blocks (fences included), by start.
 fn code_ranges(text: &str) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = Parser::new_ext(text, markdown_options())
+    let mut ranges: Vec<Range<usize>> = Parser::new_ext(text, crate::markdown::options())
         .into_offset_iter()
         .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
         .map(|(_, range)| range)

@@ -192,3 +192,16 @@ pub(crate) fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Error> {
     }
     Ok(dir.join(rel_path))
 }
+
+/// Removes from the cache folder `dir` (beside the output) every
+/// `<key><suffix>` file whose key is not in `keep`, and anything else there
+/// (a half-written entry), so that it holds what the last build used.
+pub(crate) fn keep_only(dir: &Path, suffix: &str, keep: &std::collections::HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.strip_suffix(suffix).is_some_and(|key| keep.contains(key)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

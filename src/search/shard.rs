@@ -156,14 +156,7 @@ pub(crate) fn store(cache: &Path, key: &str, files: &Files) {
 /// Removes from `cache` every entry but those keyed in `keep`, and what
 /// was left half-written, so that it holds the shards of the last build.
 pub(crate) fn prune(cache: &Path, keep: &std::collections::HashSet<String>) {
-    let Ok(entries) = std::fs::read_dir(cache) else { return };
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let key = name.strip_suffix(".shard").unwrap_or("");
-        if !keep.contains(key) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    crate::output::keep_only(cache, ".shard", keep);
 }
 
 fn checksum(bytes: &[u8]) -> u64 {
